@@ -1,0 +1,59 @@
+import type { RowCode } from '../domain/codes.js';
+import type { DirectoryUser, Operation } from '../domain/user.js';
+
+/** What the planner needs to know about the customer before it plans any row. */
+export interface CustomerFacts {
+  customerId: string;
+  name: string;
+  /** Location names of the customer (compared case-insensitively). */
+  locations: string[];
+  /** Meetings site URLs of the customer, e.g. `acme.webex.com`. */
+  sites: string[];
+  /** How many users the customer has now: the base of the removal guard. */
+  userCount: number;
+}
+
+/** The outcome of one operation. A refused change is data, not an exception. */
+export type OperationResult =
+  | { status: 'ok'; id?: string; note?: string }
+  | { status: 'error'; code: RowCode; message: string };
+
+/**
+ * A target the import plans against and applies to: the embedded directory, or Webex itself.
+ * Shaped for a remote API: everything is async, current state is looked up in batches of
+ * e-mails, and every operation gets its own result (one failure never fails its neighbours).
+ */
+export interface Backend {
+  readonly name: string;
+
+  /**
+   * The customer's locations, sites and user count. Rejects with `RunRefused`
+   * (`CUSTOMER_NOT_FOUND`) when the customer does not exist.
+   */
+  getCustomer(customerId: string): Promise<CustomerFacts>;
+
+  /**
+   * The current state of the users with these e-mails (lower-case), keyed by lower-case e-mail.
+   * Users who do not exist are simply absent from the map. Callers pass at most
+   * `lookupBatchSize` e-mails at a time.
+   */
+  findUsers(customerId: string, emails: readonly string[]): Promise<Map<string, DirectoryUser>>;
+
+  /** Applies one operation. Never rejects for a refused change: returns an error result. */
+  apply(op: Operation): Promise<OperationResult>;
+
+  /**
+   * Optional: applies many operations as one unit of work, a result per operation, in order.
+   * A local target implements it to commit a whole window at once; the import falls back to
+   * `apply` with bounded concurrency when it is absent.
+   */
+  applyMany?(ops: readonly Operation[]): Promise<OperationResult[]>;
+
+  /** Writes every user of the customer to `onUser`, in e-mail order. */
+  listUsers(customerId: string, onUser: (user: DirectoryUser) => void): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+/** How many e-mails one `findUsers` call may carry (Webex pages hold at most 100). */
+export const LOOKUP_BATCH_SIZE = 100;

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { withGlobalOptions } from './context.js';
+import { EXIT } from './exit-codes.js';
+import { customersCommand } from './customers.js';
+import { locationsCommand } from './locations.js';
+import { sitesCommand } from './sites.js';
+import { usersCommand } from './users.js';
+import { runsCommand } from './runs.js';
+
+/** The one place that knows every command. Each noun lives in its own module. */
+export async function main(argv: string[]): Promise<void> {
+  await withGlobalOptions(yargs(argv))
+    .scriptName('bulkhub')
+    .usage('$0 <command> [options]\n\nBulk provisioning of Webex Wholesale users from CSV.')
+    .command(usersCommand)
+    .command(runsCommand)
+    .command(customersCommand)
+    .command(locationsCommand)
+    .command(sitesCommand)
+    .demandCommand(1, 'Name a command; see bulkhub --help.')
+    .strict()
+    .recommendCommands()
+    .epilogue(
+      'Exit codes: 0 every row ok (warnings allowed); 1 the run finished and some rows have status error; ' +
+        '2 nothing could be applied (file-level problem, removal guard, bad arguments, unreachable target).',
+    )
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      process.stderr.write(`bulkhub: BAD_ARGUMENTS: ${message}\nRun with --help for usage.\n`);
+      process.exit(EXIT.NOT_APPLIED);
+    })
+    .help()
+    .version()
+    .parseAsync();
+}
+
+await main(hideBin(process.argv));

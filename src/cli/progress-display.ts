@@ -1,0 +1,60 @@
+import type { Logger } from 'pino';
+import type { Progress } from '../import/progress.js';
+
+/**
+ * Shows how far a run is. On a terminal: one redrawn line with a bar, rows per second and the
+ * time left. Otherwise: a log line every few seconds (a nightly job's log shows it is alive).
+ */
+export function progressDisplay(logger: Logger, options: { quiet?: boolean; intervalMs?: number } = {}): Progress {
+  if (options.quiet) return { start() {}, update() {}, finish() {} };
+  const tty = Boolean(process.stderr.isTTY);
+  const interval = options.intervalMs ?? Number(process.env.BULKHUB_PROGRESS_INTERVAL_MS ?? (tty ? 100 : 5000));
+  let phase = '';
+  let total: number | undefined;
+  let unit: 'rows' | 'bytes' = 'rows';
+  let started = 0;
+  let shownAt = 0;
+  let rows = 0;
+
+  const render = (done: number, final = false) => {
+    const now = Date.now();
+    if (!final && now - shownAt < interval) return;
+    shownAt = now;
+    const seconds = Math.max((now - started) / 1000, 0.001);
+    const share = total ? Math.min(done / total, 1) : undefined;
+    const rate = Math.round(rows / seconds);
+    const eta = share && share > 0 ? Math.round(seconds / share - seconds) : undefined;
+    if (tty) {
+      const width = 24;
+      const bar = share === undefined ? '' : `[${'#'.repeat(Math.round(share * width)).padEnd(width, '.')}] ${Math.round(share * 100)}% `;
+      const tail = eta === undefined || final ? '' : `, ${formatDuration(eta)} left`;
+      process.stderr.write(`\r${phase.padEnd(10)} ${bar}${rows.toLocaleString('en')} rows, ${rate.toLocaleString('en')} rows/s${tail}\x1b[K${final ? '\n' : ''}`);
+    } else if (!final) {
+      logger.info({ phase, done, total, unit, rows, rowsPerSecond: rate, etaSeconds: eta }, `${phase}: ${rows} rows, ${rate} rows/s`);
+    }
+  };
+
+  return {
+    start(name, size, kind) {
+      phase = name;
+      total = size;
+      unit = kind;
+      started = Date.now();
+      shownAt = started;
+      rows = 0;
+    },
+    update(done, rowCount) {
+      rows = rowCount ?? (unit === 'rows' ? done : rows);
+      render(done);
+    },
+    finish() {
+      if (tty) render(total ?? rows, true);
+    },
+  };
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  const m = Math.floor(seconds / 60);
+  return m < 60 ? `${m}m${String(seconds % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}

@@ -1,0 +1,75 @@
+import type { Argv, CommandModule } from 'yargs';
+import { migrateJournal } from '../journal/schema.js';
+import { listRuns, requireRun, type RunRecord } from '../journal/runs.js';
+import { countRows } from '../reports/summary.js';
+import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
+
+interface ListArgs extends GlobalArgs {
+  limit: number;
+}
+interface ShowArgs extends GlobalArgs {
+  runId: string;
+}
+
+const listCommand: CommandModule<GlobalArgs, ListArgs> = {
+  command: 'list',
+  describe: 'The import runs in this database, newest first',
+  builder: (y) => y.option('limit', { type: 'number', default: 20, describe: 'How many runs to show' }) as Argv<ListArgs>,
+  handler: (argv) =>
+    runCommand(async () => {
+      const db = openDbFromArgs(argv);
+      migrateJournal(db);
+      const runs = listRuns(db, argv.limit);
+      const text = runs.length === 0 ? 'No runs yet.' : [
+        'RUN ID                  STATE        CUSTOMER        ROWS  ERRORS  FILE',
+        ...runs.map((r) => `${r.id.padEnd(23)} ${label(r).padEnd(12)} ${r.customerId.padEnd(14)} ${String(r.summary?.rows ?? '-').padStart(5)} ${String(r.summary?.errors ?? '-').padStart(7)}  ${r.inputFile}`),
+      ].join('\n');
+      print(argv, runs.map(publicRun), text);
+      db.close();
+    }),
+};
+
+const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
+  command: 'show <run-id>',
+  describe: 'One run: its input, state, counts and where its reports are',
+  builder: (y) => y.positional('run-id', { type: 'string', demandOption: true, describe: 'Id from "runs list"' }) as unknown as Argv<ShowArgs>,
+  handler: (argv) =>
+    runCommand(async () => {
+      const db = openDbFromArgs(argv);
+      migrateJournal(db);
+      const run = requireRun(db, argv.runId);
+      const counts = countRows(db, run.id);
+      const states = db.prepare('SELECT state, COUNT(*) AS n FROM journal_rows WHERE run_id = ? GROUP BY state').all(run.id) as Array<{ state: string; n: number }>;
+      const lines = [
+        `Run ${run.id}: ${label(run)}`,
+        `  customer   ${run.customerId} (${run.backend})`,
+        `  file       ${run.inputFile}`,
+        `  hash       ${run.inputHash}`,
+        `  mode       ${run.mode}${run.allowRemovals ? ', removals allowed' : ''}`,
+        `  started    ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`,
+        `  rows       ${counts.rows}: ${counts.added} added, ${counts.modified} modified, ${counts.removed} removed, ${counts.unchanged} unchanged, ${counts.warnings} warnings, ${counts.errors} errors`,
+        `  lines by state: ${states.map((s) => `${s.state} ${s.n}`).join(', ') || 'none'}`,
+        ...(run.summary?.refusal ? [`  refused    ${run.summary.refusal.code}: ${run.summary.refusal.message}`] : []),
+        `  reports    ${run.outDir}`,
+        ...(['ingesting', 'planned', 'applying'].includes(run.state) ? [`  unfinished: finish it with "bulkhub users import ${run.inputFile} --customer ${run.customerId} --resume ${run.id}"`] : []),
+      ];
+      print(argv, { ...publicRun(run), counts, lineStates: Object.fromEntries(states.map((s) => [s.state, s.n])) }, lines.join('\n'));
+      db.close();
+    }),
+};
+
+export const runsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'runs <command>',
+  describe: 'The history of import runs (the run journal)',
+  builder: (y) => y.command(listCommand).command(showCommand).demandCommand(1) as Argv<GlobalArgs>,
+  handler: () => {},
+};
+
+function label(run: RunRecord): string {
+  return run.state === 'completed' && run.dryRun ? 'dry-run' : run.state;
+}
+
+function publicRun(run: RunRecord) {
+  const { pid: _pid, host: _host, header: _header, ...rest } = run;
+  return rest;
+}

@@ -1,0 +1,149 @@
+import type { Argv, CommandModule } from 'yargs';
+import { createSqliteBackend } from '../backends/sqlite/backend.js';
+import { migrateDirectory } from '../backends/sqlite/schema.js';
+import { loadHeaderMapFile } from '../csv/header-map.js';
+import { RunRefused } from '../domain/codes.js';
+import { runImport, type ImportResult } from '../import/run-import.js';
+import type { ReportPaths } from '../reports/write.js';
+import type { RunSummary } from '../journal/types.js';
+import { exportUsers } from '../reports/export.js';
+import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
+import { EXIT } from './exit-codes.js';
+import { createLogger } from './log.js';
+import { progressDisplay } from './progress-display.js';
+
+interface ImportArgs extends GlobalArgs {
+  file: string;
+  customer: string;
+  dryRun?: boolean;
+  out?: string;
+  mode: 'add-remove' | 'add-only';
+  allowRemovals?: boolean;
+  resume?: string;
+  delimiter?: string;
+  headerMap?: string;
+  concurrency: number;
+}
+
+const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\\t': '\t', '\t': '\t', tab: '\t' };
+
+function importOptions<T>(y: Argv<T>) {
+  return y
+    .positional('file', { type: 'string', demandOption: true, describe: 'The users CSV (UTF-8; comma, semicolon or tab)' })
+    .option('customer', { type: 'string', demandOption: true, describe: 'Customer id the users belong to' })
+    .option('out', { type: 'string', describe: 'Folder for results.csv, errors.csv and summary.json', defaultDescription: './bulkhub-reports/<run id>/' })
+    .option('mode', {
+      choices: ['add-remove', 'add-only'] as const,
+      default: 'add-remove' as const,
+      describe: 'add-remove honours FALSE (removes basic licences; all packages FALSE removes the user); add-only ignores every FALSE',
+    })
+    .option('allow-removals', { type: 'boolean', describe: 'Apply even when the file removes more than 10 users and more than 10% of the customer' })
+    .option('resume', { type: 'string', describe: 'Finish an unfinished run (re-running the same file does this too)' })
+    .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
+    .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
+    .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' });
+}
+
+const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
+  command: 'import <file>',
+  describe: 'Validate, plan and apply a CSV of users for one customer',
+  builder: (y) =>
+    importOptions(y)
+      .option('dry-run', { type: 'boolean', describe: 'Plan and write the reports, change nothing' })
+      .example('$0 users import samples/clean-add.csv --customer acme', 'add the users of a file')
+      .example('$0 users import nightly.csv --customer acme --dry-run', 'see what would change')
+      .example('$0 users import errors.csv --customer acme', 'feed a fixed error report back in') as Argv<ImportArgs>,
+  handler: (argv) => runCommand(() => importUsers(argv)),
+};
+
+const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
+  command: 'validate <file>',
+  describe: 'Same as "import --dry-run": every check and the full plan, nothing changed',
+  builder: (y) => importOptions(y) as Argv<ImportArgs>,
+  handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true })),
+};
+
+interface ExportArgs extends GlobalArgs {
+  customer: string;
+  out?: string;
+}
+
+const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
+  command: 'export',
+  describe: "Write the customer's users as an import CSV (importing it again changes nothing)",
+  builder: (y) =>
+    y
+      .option('customer', { type: 'string', demandOption: true, describe: 'Customer id' })
+      .option('out', { type: 'string', describe: 'File to write', defaultDescription: 'stdout' }) as Argv<ExportArgs>,
+  handler: (argv) =>
+    runCommand(async () => {
+      const db = openDbFromArgs(argv);
+      migrateDirectory(db);
+      const backend = createSqliteBackend(db);
+      await backend.getCustomer(argv.customer);
+      const count = await exportUsers(backend, argv.customer, argv.out);
+      if (argv.out) process.stderr.write(`Wrote ${count} users to ${argv.out}\n`);
+      db.close();
+    }),
+};
+
+export const usersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'users <command>',
+  describe: 'Import, validate and export users',
+  builder: (y) => y.command(importCommand).command(validateCommand).command(exportCommand).demandCommand(1) as Argv<GlobalArgs>,
+  handler: () => {},
+};
+
+async function importUsers(argv: ImportArgs): Promise<number> {
+  const delimiter = argv.delimiter === undefined ? undefined : DELIMITERS[argv.delimiter];
+  if (argv.delimiter !== undefined && delimiter === undefined) {
+    throw new RunRefused('BAD_ARGUMENTS', `--delimiter must be comma, semicolon or tab, not "${argv.delimiter}".`);
+  }
+  const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
+  const db = openDbFromArgs(argv, { durability: 'normal' });
+  migrateDirectory(db);
+  const backend = createSqliteBackend(db);
+  try {
+    const result = await runImport({
+      file: argv.file,
+      customerId: argv.customer,
+      db,
+      backend,
+      mode: argv.mode,
+      dryRun: argv.dryRun ?? false,
+      allowRemovals: argv.allowRemovals ?? false,
+      resumeRunId: argv.resume,
+      outDir: argv.out,
+      delimiter,
+      extraAliases: argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined,
+      concurrency: argv.concurrency,
+      logger,
+      progress: progressDisplay(logger, { quiet: argv.quiet }),
+    });
+    report(argv, result.summary, result.reports, result);
+    if (result.summary.refusal) return EXIT.NOT_APPLIED;
+    return result.summary.errors > 0 ? EXIT.ROW_ERRORS : EXIT.OK;
+  } catch (error) {
+    const refused = error as RunRefused & { reports?: ReportPaths; summary?: RunSummary };
+    if (refused instanceof RunRefused && refused.summary && refused.reports) report(argv, refused.summary, refused.reports);
+    throw error;
+  } finally {
+    await backend.close();
+    db.close();
+  }
+}
+
+function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, result?: ImportResult): void {
+  const s = summary;
+  const what = s.dryRun ? 'Dry run' : 'Run';
+  const verb = s.dryRun ? 'would be ' : '';
+  const lines = [
+    `${what} ${s.runId}${result?.resumed ? ' (resumed)' : ''}: ${s.outcome === 'completed' ? 'completed' : 'NOTHING APPLIED'}`,
+    `  ${s.rows} rows: ${s.added} ${verb}added, ${s.modified} ${verb}modified, ${s.removed} ${verb}removed, ${s.unchanged} unchanged, ${s.warnings} warnings, ${s.errors} errors`,
+    ...(s.refusal ? [`  ${s.refusal.code}: ${s.refusal.message}`] : []),
+    `Reports: ${reports.dir}`,
+    ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
+    `  summary.json the counts`,
+  ];
+  if (!argv.quiet || argv.json) print(argv, { ...summary, reports }, lines.join('\n'));
+}

@@ -1,0 +1,106 @@
+/**
+ * Every code the tool writes into a report or prints for a refused file, with what it means.
+ * The list is closed: reports, tests and the README all read it from here, and the codes are
+ * stable (scripts match on them).
+ */
+export const FILE_CODES = {
+  UNREADABLE_INPUT: 'The input file cannot be read (missing, a directory, or no permission).',
+  EMPTY_FILE: 'The file is empty or holds only blank lines.',
+  NOT_A_CSV: 'The file is a workbook, archive or other binary format saved with a .csv name.',
+  UNSUPPORTED_ENCODING: 'The file is UTF-16 (or another non-UTF-8 encoding with a byte order mark).',
+  INVALID_ENCODING: 'The file holds bytes that are not UTF-8 (for example Windows-1252).',
+  UNCLOSED_QUOTE: 'A quoted field is never closed: every line after it would be misread.',
+  INVALID_QUOTE: 'A quote appears inside an unquoted field, or text follows a closing quote.',
+  RECORD_TOO_LARGE: 'One record is larger than the limit (usually a runaway quote).',
+  TOO_MANY_COLUMNS: 'The header has more columns than the limit.',
+  MISSING_EMAIL_COLUMN: 'The header has no "User ID/Email (Required)" column.',
+  DUPLICATE_COLUMN: 'Two header cells name the same column.',
+  AMBIGUOUS_DELIMITER: 'The header line does not tell which delimiter the file uses.',
+  BAD_HEADER_MAP: 'The --header-map file is not valid.',
+} as const;
+
+export const ROW_CODES = {
+  WRONG_FIELD_COUNT: 'The row has more or fewer fields than the header.',
+  MISSING_EMAIL: 'The "User ID/Email (Required)" cell is blank.',
+  INVALID_EMAIL: 'The e-mail address is not valid.',
+  INVALID_BOOLEAN: 'A TRUE/FALSE column holds something else.',
+  INVALID_PHONE_NUMBER: 'The phone number is not in E.164 form (+ then up to 15 digits).',
+  INVALID_EXTENSION: 'The extension is not 2 to 10 digits.',
+  INVALID_VALUE: 'A text value holds control characters, line breaks or is too long.',
+  MULTIPLE_PACKAGES: 'More than one package column is TRUE: a user has exactly one package.',
+  PARTIAL_REMOVAL: 'Some package columns are FALSE and the rest blank: intent is unclear.',
+  MISSING_MANDATORY_FIELD: 'A field the package requires is blank (seed 004, table 1).',
+  DUPLICATE_EMAIL: 'The same e-mail appears on more than one row of the file.',
+  DUPLICATE_PHONE_NUMBER: 'The same phone number is given to more than one row of the file.',
+  DUPLICATE_EXTENSION: 'The same extension is given to more than one row in one location.',
+  NO_PACKAGE_FOR_NEW_USER: 'The user does not exist yet and the row sets no package.',
+  LOCATION_NOT_FOUND: 'The location does not exist in the customer.',
+  SITE_NOT_FOUND: 'The preferred Webex site does not exist in the customer.',
+  FULL_ADMIN_PROTECTED: "The customer's full admin cannot be removed or moved to another package.",
+  EXTENSION_IN_USE: 'Another user of the location already has this extension.',
+  PHONE_NUMBER_IN_USE: 'Another user of the customer already has this phone number.',
+  USER_EXISTS: 'The user was added by someone else in the meantime.',
+  USER_NOT_FOUND: 'The user was removed by someone else in the meantime.',
+  BACKEND_ERROR: 'The target refused or failed the change; the message has its words.',
+} as const;
+
+export const WARNING_CODES = {
+  MISSING_PREFERRED_SITE: 'No Preferred Webex Site: no error, but the meeting site may misbehave later.',
+  REMOVAL_IGNORED: 'All packages FALSE in add-only mode: nothing is removed in that mode.',
+  UNKNOWN_COLUMN: 'A header cell is not a known column; its values are ignored.',
+  BLANK_LINES: 'Blank lines were skipped.',
+  NO_DATA_ROWS: 'The file has a header and no data rows.',
+} as const;
+
+export const RUN_CODES = {
+  REMOVAL_GUARD: 'More removals than the guard allows (over 10 users and over 10%); nothing applied.',
+  CUSTOMER_NOT_FOUND: 'The customer id is not known to the target.',
+  INPUT_CHANGED: 'The file changed since the run being resumed started.',
+  RUN_IN_PROGRESS: 'Another process is applying this run right now.',
+  RUN_NOT_FOUND: 'No run with that id.',
+  BAD_ARGUMENTS: 'The command line is not valid.',
+  TARGET_UNAVAILABLE: 'The target cannot be reached.',
+} as const;
+
+export type FileCode = keyof typeof FILE_CODES;
+export type RowCode = keyof typeof ROW_CODES;
+export type WarningCode = keyof typeof WARNING_CODES;
+export type RunCode = keyof typeof RUN_CODES;
+export type Code = FileCode | RowCode | WarningCode | RunCode;
+
+/** A problem with one row (or, for file warnings, with the file). */
+export interface Issue {
+  code: RowCode | WarningCode;
+  severity: 'error' | 'warning';
+  message: string;
+  /** The column the problem is in, by its canonical name, when there is one. */
+  column?: string;
+}
+
+export function rowError(code: RowCode, message: string, column?: string): Issue {
+  return column === undefined ? { code, severity: 'error', message } : { code, severity: 'error', message, column };
+}
+
+export function rowWarning(code: WarningCode, message: string, column?: string): Issue {
+  return column === undefined
+    ? { code, severity: 'warning', message }
+    : { code, severity: 'warning', message, column };
+}
+
+/**
+ * A problem that stops a whole run before anything changes: a file that cannot be trusted, a
+ * run that cannot go on. The CLI turns it into exit code 2.
+ */
+export class RunRefused extends Error {
+  readonly code: FileCode | RunCode;
+  readonly line: number | undefined;
+  readonly column: string | undefined;
+
+  constructor(code: FileCode | RunCode, message: string, where: { line?: number; column?: string } = {}) {
+    super(message);
+    this.name = 'RunRefused';
+    this.code = code;
+    this.line = where.line;
+    this.column = where.column;
+  }
+}

@@ -1,0 +1,172 @@
+import { COLUMNS, type ColumnKey } from './columns.js';
+import { rowError, rowWarning, type Issue } from './codes.js';
+import {
+  emailKey,
+  parseBoolean,
+  parseEmail,
+  parseExtension,
+  parsePhoneNumber,
+  parseSite,
+  parseText,
+  type Parsed,
+} from './fields.js';
+import { PACKAGE_COLUMN, PACKAGES, type PackageId } from './packages.js';
+import type { Intent, UserAttributes } from './user.js';
+
+/** Where each known column sits in a record, and how many fields a record should have. */
+export interface RowLayout {
+  index: Partial<Record<ColumnKey, number>>;
+  width: number;
+}
+
+/**
+ * `add-remove` (the default) honours FALSE: a FALSE basic licence is removed, all packages
+ * FALSE removes the user. `add-only` ignores every FALSE, as Control Hub's "Add services only"
+ * does ("No services will be removed").
+ */
+export type ImportMode = 'add-remove' | 'add-only';
+
+export interface ValidatedRow {
+  /** The e-mail as written (trimmed), '' when blank. */
+  email: string;
+  /** The lower-case key of a valid e-mail, for duplicate checks and lookups. */
+  key?: string;
+  /** Set when the row has no error. Absent for an error row and for an ignored removal. */
+  intent?: Intent;
+  issues: Issue[];
+}
+
+const NAME_MAX = 128;
+const LOCATION_MAX = 80;
+
+type TextKey = 'firstName' | 'lastName' | 'displayName' | 'location';
+type BoolKey = 'jabberCalling' | 'jabberTeams' | 'basicMessaging' | 'basicSpaceMeetings' | 'callingViaWebex';
+
+const TEXT_FIELDS: ReadonlyArray<[TextKey, number]> = [
+  ['firstName', NAME_MAX],
+  ['lastName', NAME_MAX],
+  ['displayName', NAME_MAX],
+  ['location', LOCATION_MAX],
+];
+const BOOL_FIELDS: readonly BoolKey[] = ['jabberCalling', 'jabberTeams', 'basicMessaging', 'basicSpaceMeetings', 'callingViaWebex'];
+const BASIC_LICENCE_FIELDS: ReadonlySet<BoolKey> = new Set(['basicMessaging', 'basicSpaceMeetings', 'callingViaWebex']);
+
+/**
+ * Validates one record against the field rules and the package columns of seed 004 (one
+ * package per user, all FALSE = remove). The mandatory fields of table 1 depend on whether the
+ * user exists, so the planner checks them. Pure: nothing about the target is known here.
+ */
+export function validateRow(cells: readonly string[], layout: RowLayout, mode: ImportMode): ValidatedRow {
+  const cell = (key: ColumnKey): string => {
+    const at = layout.index[key];
+    return at === undefined ? '' : (cells[at] ?? '');
+  };
+  const rawEmail = cell('email').trim();
+
+  if (cells.length !== layout.width) {
+    const hint = cells.length > layout.width ? '; a comma or delimiter inside a value must be in double quotes' : '';
+    return {
+      email: rawEmail,
+      issues: [rowError('WRONG_FIELD_COUNT', `The row has ${cells.length} fields but the header has ${layout.width}${hint}.`)],
+    };
+  }
+
+  const issues: Issue[] = [];
+  const fail = (code: Parameters<typeof rowError>[0], key: ColumnKey, reason: string) =>
+    issues.push(rowError(code, `${COLUMNS[key]}: ${reason}.`, COLUMNS[key]));
+
+  let email = '';
+  let key: string | undefined;
+  if (rawEmail === '') {
+    issues.push(rowError('MISSING_EMAIL', `${COLUMNS.email} is blank; every row needs the user's e-mail.`, COLUMNS.email));
+  } else {
+    const parsed = parseEmail(rawEmail);
+    if (parsed.ok) {
+      email = parsed.value;
+      key = emailKey(parsed.value);
+    } else fail('INVALID_EMAIL', 'email', parsed.reason);
+  }
+
+  const attributes: UserAttributes = {};
+  const take = <T>(field: ColumnKey, parse: (raw: string) => Parsed<T>, code: Parameters<typeof rowError>[0]): T | undefined => {
+    const raw = cell(field);
+    if (raw.trim() === '') return undefined;
+    const parsed = parse(raw);
+    if (parsed.ok) return parsed.value;
+    fail(code, field, parsed.reason);
+    return undefined;
+  };
+
+  for (const [field, max] of TEXT_FIELDS) {
+    const value = take(field, (raw) => parseText(raw, max), 'INVALID_VALUE');
+    if (value !== undefined) attributes[field] = value;
+  }
+  const extension = take('extension', parseExtension, 'INVALID_EXTENSION');
+  if (extension !== undefined) attributes.extension = extension;
+  const phoneNumber = take('phoneNumber', parsePhoneNumber, 'INVALID_PHONE_NUMBER');
+  if (phoneNumber !== undefined) attributes.phoneNumber = phoneNumber;
+  const site = take('preferredSite', parseSite, 'INVALID_VALUE');
+  if (site !== undefined) attributes.preferredSite = site;
+  for (const field of BOOL_FIELDS) {
+    const value = take(field, parseBoolean, 'INVALID_BOOLEAN');
+    // add-only ignores FALSE for the basic licences: nothing is ever taken away in that mode.
+    if (value === undefined || (mode === 'add-only' && value === false && BASIC_LICENCE_FIELDS.has(field))) continue;
+    attributes[field] = value;
+  }
+
+  const packages = readPackages(cell, layout, issues);
+  if (issues.length > 0) return key === undefined ? { email: rawEmail, issues } : { email: rawEmail, key, issues };
+
+  if (packages.kind === 'remove') {
+    if (mode === 'add-only') {
+      const warning = rowWarning(
+        'REMOVAL_IGNORED',
+        'Every package column is FALSE, which removes the user, but --mode add-only never removes anything; nothing was done. Run with --mode add-remove to remove the user.',
+      );
+      return { email, key: key!, issues: [warning] };
+    }
+    return { email, key: key!, intent: { kind: 'remove', email: key! }, issues };
+  }
+
+  const pkg = packages.kind === 'set' ? packages.package : undefined;
+  const intent: Intent = pkg === undefined
+    ? { kind: 'set', email: key!, attributes }
+    : { kind: 'set', email: key!, package: pkg, attributes };
+  return { email, key: key!, intent, issues };
+}
+
+type PackageCells = { kind: 'set'; package: PackageId } | { kind: 'remove' } | { kind: 'blank' } | { kind: 'invalid' };
+
+/** One TRUE: that package. All five FALSE: remove. All blank: attributes only. */
+function readPackages(cell: (key: ColumnKey) => string, layout: RowLayout, issues: Issue[]): PackageCells {
+  const trueOnes: PackageId[] = [];
+  let falseCount = 0;
+  let invalid = false;
+  for (const pkg of PACKAGES) {
+    if (layout.index[pkg] === undefined || cell(pkg).trim() === '') continue;
+    const parsed = parseBoolean(cell(pkg));
+    if (!parsed.ok) {
+      issues.push(rowError('INVALID_BOOLEAN', `${PACKAGE_COLUMN[pkg]}: ${parsed.reason}.`, PACKAGE_COLUMN[pkg]));
+      invalid = true;
+    } else if (parsed.value) trueOnes.push(pkg);
+    else falseCount++;
+  }
+  if (invalid) return { kind: 'invalid' };
+  if (trueOnes.length > 1) {
+    const names = trueOnes.map((p) => PACKAGE_COLUMN[p]).join(', ');
+    issues.push(rowError('MULTIPLE_PACKAGES', `A user has exactly one package, but ${trueOnes.length} package columns are TRUE: ${names}.`));
+    return { kind: 'invalid' };
+  }
+  if (trueOnes.length === 1) return { kind: 'set', package: trueOnes[0]! };
+  if (falseCount === 0) return { kind: 'blank' };
+  if (falseCount === PACKAGES.length) return { kind: 'remove' };
+  issues.push(
+    rowError(
+      'PARTIAL_REMOVAL',
+      `${falseCount} of the ${PACKAGES.length} package columns are FALSE and the others blank or missing. ` +
+        `To remove the user set all five (${PACKAGES.map((p) => PACKAGE_COLUMN[p]).join(', ')}) to FALSE; ` +
+        'to change only attributes leave them all blank; to set a package mark one TRUE.',
+    ),
+  );
+  return { kind: 'invalid' };
+}

@@ -1,0 +1,89 @@
+import pLimit from 'p-limit';
+import type { Backend, OperationResult } from '../backends/port.js';
+import { LOOKUP_BATCH_SIZE } from '../backends/port.js';
+import { rowError } from '../domain/codes.js';
+import { planRow, type PlanContext } from '../domain/plan.js';
+import type { DirectoryUser, Operation } from '../domain/user.js';
+import type { FinalRow, RunRows, WorkRow } from '../journal/rows.js';
+import type { Progress } from './progress.js';
+
+export interface ApplyOptions {
+  /** Changes in flight at once when the target applies them one by one. */
+  concurrency: number;
+  /** Lines taken per round: marked in flight together, looked up together, finished together. */
+  windowSize: number;
+  progress: Progress;
+}
+
+/**
+ * Pass three: applies the pending lines, window by window. For each window the journal first
+ * records the lines as in flight, then the current state is read again and each line re-planned
+ * against it, then the changes are applied and their outcomes recorded.
+ *
+ * Re-planning is what makes a resumed run exact: a line left in flight by a killed process
+ * whose change did land now plans as "unchanged" and is recorded as applied, without being sent
+ * again; one whose change did not land is simply applied now.
+ */
+export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext, options: ApplyOptions): Promise<void> {
+  const total = rows.countInStates(['pending', 'in_flight']);
+  options.progress.start('applying', total, 'rows');
+  const limit = pLimit(options.concurrency);
+  let done = 0;
+  let windows = 0;
+  for (;;) {
+    const window = rows.nextWindow(['pending', 'in_flight'], 0, options.windowSize);
+    if (window.length === 0) break;
+    rows.markInFlight(window.filter((r) => r.state === 'pending').map((r) => r.line));
+
+    const current = await lookUp(backend, ctx.customerId, window.map((r) => r.key));
+    const final: FinalRow[] = [];
+    const toApply: Array<{ row: WorkRow; op: Operation; action: FinalRow['action'] }> = [];
+    for (const row of window) {
+      const plan = planRow(row.intent, current.get(row.key), ctx);
+      const errors = plan.issues.filter((i) => i.severity === 'error');
+      if (plan.op) toApply.push({ row, op: plan.op, action: plan.action });
+      else if (row.state === 'in_flight' && plan.action === 'unchanged' && row.plannedAction !== 'unchanged') {
+        // An earlier process of this run applied it and was stopped before recording so.
+        final.push({ line: row.line, action: row.plannedAction ?? 'unchanged', issues: row.issues, note: 'Applied; confirmed against the target when the run was resumed.' });
+      } else final.push({ line: row.line, action: plan.action, issues: [...row.issues, ...errors], ...(plan.note ? { note: plan.note } : {}) });
+    }
+
+    const results = await applyOps(backend, toApply.map((t) => t.op), limit);
+    faultHook(++windows);
+    toApply.forEach(({ row, action }, i) => final.push(finalFor(row, action, results[i]!)));
+    rows.markDone(final);
+    done += window.length;
+    options.progress.update(done);
+  }
+  options.progress.finish();
+}
+
+async function lookUp(backend: Backend, customerId: string, keys: string[]): Promise<Map<string, DirectoryUser>> {
+  const found = new Map<string, DirectoryUser>();
+  for (let i = 0; i < keys.length; i += LOOKUP_BATCH_SIZE) {
+    for (const [key, user] of await backend.findUsers(customerId, keys.slice(i, i + LOOKUP_BATCH_SIZE))) found.set(key, user);
+  }
+  return found;
+}
+
+/** One unit of work when the target offers it, else one change at a time with bounded concurrency. */
+function applyOps(backend: Backend, ops: Operation[], limit: ReturnType<typeof pLimit>): Promise<OperationResult[]> {
+  if (ops.length === 0) return Promise.resolve([]);
+  if (backend.applyMany) return backend.applyMany(ops);
+  return Promise.all(ops.map((op) => limit(() => backend.apply(op))));
+}
+
+function finalFor(row: WorkRow, action: FinalRow['action'], result: OperationResult): FinalRow {
+  if (result.status === 'ok') return { line: row.line, action, issues: row.issues, ...(result.note ? { note: result.note } : {}) };
+  return { line: row.line, action, issues: [...row.issues, rowError(result.code, result.message)] };
+}
+
+/**
+ * Test hook for the crash-and-resume tests: `BULKHUB_FAULT_KILL_AFTER_WINDOW=N` kills the
+ * process with SIGKILL right after window N was applied and before the journal records it,
+ * the worst moment for a crash. Never set in normal use.
+ */
+function faultHook(window: number): void {
+  const at = Number(process.env.BULKHUB_FAULT_KILL_AFTER_WINDOW);
+  if (at > 0 && window === at) process.kill(process.pid, 'SIGKILL');
+}

@@ -1,0 +1,162 @@
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { Backend } from '../backends/port.js';
+import type { Db } from '../db/open.js';
+import { RunRefused } from '../domain/codes.js';
+import { planContext } from '../domain/plan.js';
+import type { ImportMode } from '../domain/row.js';
+import { markDuplicates } from '../journal/cross-checks.js';
+import { RunRows } from '../journal/rows.js';
+import { claimRun, createRun, findUnfinishedRun, getRun, requireRun, setRunState, type RunRecord } from '../journal/runs.js';
+import { migrateJournal } from '../journal/schema.js';
+import type { RunSummary } from '../journal/types.js';
+import { buildSummary, countRows } from '../reports/summary.js';
+import { reportPaths, writeRowReports, writeSummary, type ReportPaths } from '../reports/write.js';
+import { applyAll } from './apply-stage.js';
+import { hashFile } from './hash.js';
+import { ingest } from './ingest.js';
+import { planAll } from './plan-stage.js';
+import { silentProgress, type Progress } from './progress.js';
+import { removalGuard } from './removal-guard.js';
+
+export interface ImportOptions {
+  file: string;
+  customerId: string;
+  db: Db;
+  backend: Backend;
+  mode?: ImportMode;
+  dryRun?: boolean;
+  allowRemovals?: boolean;
+  /** Report folder; by default a new folder per run under `reportsRoot`. */
+  outDir?: string;
+  reportsRoot?: string;
+  /** Resume this run; without it an unfinished run of the same file is resumed anyway. */
+  resumeRunId?: string;
+  delimiter?: ',' | ';' | '\t';
+  extraAliases?: Record<string, string>;
+  concurrency?: number;
+  windowSize?: number;
+  logger: Logger;
+  progress?: Progress;
+}
+
+export interface ImportResult {
+  run: RunRecord;
+  summary: RunSummary;
+  reports: ReportPaths;
+  resumed: boolean;
+}
+
+/**
+ * The one place that wires the import: file → journal → cross-row checks → plan → removal
+ * guard → apply → reports. Every stage reads and writes the journal, so a run killed at any
+ * point carries on from where it was. A refused file or a tripped guard rejects with
+ * `RunRefused` after writing summary.json; the caller maps that to exit code 2.
+ */
+export async function runImport(options: ImportOptions): Promise<ImportResult> {
+  const { db, backend, logger } = options;
+  const progress = options.progress ?? silentProgress;
+  migrateJournal(db);
+  const file = resolve(options.file);
+  const inputHash = await hashFile(file);
+  const customer = await backend.getCustomer(options.customerId);
+
+  const { run, resumed } = openRun(options, file, inputHash);
+  const rows = new RunRows(db, run.id);
+  const paths = reportPaths(run.outDir);
+  const ctx = planContext(customer.customerId, run.mode, customer.locations, customer.sites);
+  logger.info({ runId: run.id, customerId: run.customerId, file, resumed, dryRun: run.dryRun }, resumed ? 'resuming run' : 'run started');
+
+  if (run.state === 'ingesting') {
+    rows.clear(); // an ingest cut short restarts from the top: nothing was applied yet
+    try {
+      const read = await ingest(rows, { file, mode: run.mode, progress, ...pick(options, 'delimiter', 'extraAliases') });
+      if (read.unknownColumns.length > 0) logger.warn({ code: 'UNKNOWN_COLUMN', columns: read.unknownColumns }, `ignored unknown columns: ${read.unknownColumns.join(', ')}`);
+      if (read.blankLines > 0) logger.warn({ code: 'BLANK_LINES', count: read.blankLines }, `skipped ${read.blankLines} blank lines`);
+      if (read.rows === 0) logger.warn({ code: 'NO_DATA_ROWS' }, 'the file has a header and no data rows');
+      markDuplicates(db, rows);
+      setRunState(db, run.id, 'planned', { header: read.header, delimiter: read.delimiter });
+    } catch (error) {
+      if (error instanceof RunRefused) await refuse(db, run, paths, 'file-refused', error);
+      throw error;
+    }
+    await planAll(rows, backend, ctx, progress, rows.countInStates(['valid']));
+  }
+
+  const removals = rows.countPlannedRemovals();
+  const guard = removalGuard(removals, customer.userCount, run.allowRemovals);
+  if (guard && !run.dryRun) await refuse(db, run, paths, 'refused', guard);
+
+  if (!run.dryRun) {
+    setRunState(db, run.id, 'applying');
+    await applyAll(rows, backend, ctx, { concurrency: options.concurrency ?? 8, windowSize: options.windowSize ?? 500, progress });
+  }
+  // A dry run goes on past the guard, to show every planned line, but says the real run would stop.
+  const refusal = guard ? { code: guard.code, message: `The real run would be refused: ${guard.message}` } : undefined;
+  return finish(db, requireRun(db, run.id), rows, paths, resumed, refusal);
+}
+
+function openRun(options: ImportOptions, file: string, inputHash: string): { run: RunRecord; resumed: boolean } {
+  const { db, backend } = options;
+  if (options.resumeRunId) {
+    const run = requireRun(db, options.resumeRunId);
+    if (run.inputHash !== inputHash) {
+      throw new RunRefused('INPUT_CHANGED', `${file} is not the file run ${run.id} started with (its content changed); start a new run instead of resuming.`);
+    }
+    if (run.customerId !== options.customerId) {
+      throw new RunRefused('BAD_ARGUMENTS', `Run ${run.id} is for customer ${run.customerId}, not ${options.customerId}.`);
+    }
+    if (!['ingesting', 'planned', 'applying'].includes(run.state)) {
+      throw new RunRefused('BAD_ARGUMENTS', `Run ${run.id} is ${run.state}; only an unfinished run can be resumed.`);
+    }
+    claimRun(db, run);
+    return { run, resumed: true };
+  }
+  const unfinished = options.dryRun ? undefined : findUnfinishedRun(db, options.customerId, backend.name, inputHash);
+  if (unfinished) {
+    claimRun(db, unfinished);
+    options.logger.warn({ runId: unfinished.id }, `this file has an unfinished run (${unfinished.id}); resuming it`);
+    return { run: unfinished, resumed: true };
+  }
+  const run = createRun(db, {
+    customerId: options.customerId,
+    backend: backend.name,
+    inputFile: file,
+    inputHash,
+    mode: options.mode ?? 'add-remove',
+    dryRun: options.dryRun ?? false,
+    allowRemovals: options.allowRemovals ?? false,
+    outDir: resolve(options.outDir ?? `${options.reportsRoot ?? 'bulkhub-reports'}/{runId}`),
+  });
+  return { run, resumed: false };
+}
+
+/**
+ * Ends a run that applies nothing. summary.json says why; for a tripped guard the planned rows
+ * are reported too, so a person sees which users the file would have removed.
+ */
+async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refused' | 'file-refused', error: RunRefused): Promise<never> {
+  const rows = new RunRows(db, run.id);
+  const refusal = { code: error.code, message: error.message + (error.line ? ` (line ${error.line})` : '') };
+  if (state === 'file-refused') rows.clear();
+  else await writeRowReports(paths, getRun(db, run.id)!.header ?? [], rows.reportRows());
+  const summary = buildSummary(getRun(db, run.id)!, countRows(db, run.id), state, refusal);
+  writeSummary(paths, summary);
+  setRunState(db, run.id, state, { summary });
+  throw Object.assign(error, { reports: paths, summary });
+}
+
+async function finish(db: Db, run: RunRecord, rows: RunRows, paths: ReportPaths, resumed: boolean,
+  refusal?: RunSummary['refusal']): Promise<ImportResult> {
+  await writeRowReports(paths, run.header ?? [], rows.reportRows());
+  const summary = buildSummary(run, countRows(db, run.id), 'completed', refusal);
+  writeSummary(paths, summary);
+  setRunState(db, run.id, run.dryRun ? 'dry-run' : 'completed', { summary });
+  return { run: requireRun(db, run.id), summary, reports: paths, resumed };
+}
+
+function pick<T extends object, K extends keyof T>(object: T, ...keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (object[key] !== undefined) out[key] = object[key];
+  return out;
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Db } from '../db/open.js';
+import { RunRefused } from '../domain/codes.js';
+import type { ImportMode } from '../domain/row.js';
+import type { RunSummary } from './types.js';
+
+/**
+ * A run's life: `ingesting` (reading and validating the file) → `planned` → `applying` →
+ * `completed`. It ends early as `refused` (removal guard) or `file-refused` (a file-level
+ * problem). A dry run ends as `dry-run` after planning. Only the first three are unfinished.
+ */
+export type RunState = 'ingesting' | 'planned' | 'applying' | 'completed' | 'refused' | 'file-refused' | 'dry-run';
+export const UNFINISHED: readonly RunState[] = ['ingesting', 'planned', 'applying'];
+
+export interface RunRecord {
+  id: string;
+  customerId: string;
+  backend: string;
+  inputFile: string;
+  inputHash: string;
+  mode: ImportMode;
+  dryRun: boolean;
+  allowRemovals: boolean;
+  state: RunState;
+  outDir: string;
+  header: string[] | null;
+  delimiter: string | null;
+  pid: number | null;
+  host: string | null;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+  summary: RunSummary | null;
+}
+
+export type NewRun = Pick<RunRecord, 'customerId' | 'backend' | 'inputFile' | 'inputHash' | 'mode' | 'dryRun' | 'allowRemovals'> & {
+  /** Where reports go; `{runId}` is replaced by the new id. */
+  outDir: string;
+};
+
+/** A readable, sortable id: the UTC start time and a random tail. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export function createRun(db: Db, run: NewRun): RunRecord {
+  const id = newRunId();
+  const now = new Date().toISOString();
+  db.prepare(
+    `INSERT INTO journal_runs (id, customer_id, backend, input_file, input_hash, mode, dry_run, allow_removals, state, out_dir, pid, host, started_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ingesting', ?, ?, ?, ?, ?)`,
+  ).run(id, run.customerId, run.backend, run.inputFile, run.inputHash, run.mode, run.dryRun ? 1 : 0, run.allowRemovals ? 1 : 0,
+    run.outDir.replace('{runId}', id), process.pid, hostname(), now, now);
+  return getRun(db, id)!;
+}
+
+export function getRun(db: Db, id: string): RunRecord | undefined {
+  const row = db.prepare('SELECT * FROM journal_runs WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+  return row && toRecord(row);
+}
+
+export function requireRun(db: Db, id: string): RunRecord {
+  const run = getRun(db, id);
+  if (!run) throw new RunRefused('RUN_NOT_FOUND', `There is no run "${id}" in this database; "bulkhub runs list" shows the runs it has.`);
+  return run;
+}
+
+/** The newest unfinished, non-dry run of this file for this customer and target, if any. */
+export function findUnfinishedRun(db: Db, customerId: string, backend: string, inputHash: string): RunRecord | undefined {
+  const row = db
+    .prepare(
+      `SELECT * FROM journal_runs WHERE customer_id = ? AND backend = ? AND input_hash = ? AND dry_run = 0
+       AND state IN ('ingesting', 'planned', 'applying') ORDER BY started_at DESC LIMIT 1`,
+    )
+    .get(customerId, backend, inputHash) as Record<string, unknown> | undefined;
+  return row && toRecord(row);
+}
+
+export function listRuns(db: Db, limit: number): RunRecord[] {
+  return (db.prepare('SELECT * FROM journal_runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map(toRecord);
+}
+
+export function setRunState(db: Db, id: string, state: RunState, extra: { summary?: RunSummary; header?: string[]; delimiter?: string } = {}): void {
+  const now = new Date().toISOString();
+  const finished = UNFINISHED.includes(state) ? null : now;
+  db.prepare(
+    `UPDATE journal_runs SET state = ?, updated_at = ?, finished_at = ?,
+       summary = COALESCE(?, summary), header = COALESCE(?, header), delimiter = COALESCE(?, delimiter) WHERE id = ?`,
+  ).run(state, now, finished, extra.summary ? JSON.stringify(extra.summary) : null,
+    extra.header ? JSON.stringify(extra.header) : null, extra.delimiter ?? null, id);
+}
+
+/**
+ * Takes over a run for this process. A run whose recorded process is still alive on this host
+ * is being applied right now: refuse rather than apply twice. A dead owner (killed, crashed)
+ * is simply replaced, so a `kill -9` never blocks the resume.
+ */
+export function claimRun(db: Db, run: RunRecord): void {
+  const host = hostname();
+  if (run.pid !== null && run.pid !== process.pid && run.host === host && isAlive(run.pid)) {
+    throw new RunRefused('RUN_IN_PROGRESS', `Run ${run.id} is being applied right now by process ${run.pid}; wait for it to finish.`);
+  }
+  db.prepare('UPDATE journal_runs SET pid = ?, host = ?, updated_at = ? WHERE id = ?').run(process.pid, host, new Date().toISOString(), run.id);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function toRecord(row: Record<string, unknown>): RunRecord {
+  return {
+    id: row.id as string,
+    customerId: row.customer_id as string,
+    backend: row.backend as string,
+    inputFile: row.input_file as string,
+    inputHash: row.input_hash as string,
+    mode: row.mode as ImportMode,
+    dryRun: row.dry_run === 1,
+    allowRemovals: row.allow_removals === 1,
+    state: row.state as RunState,
+    outDir: row.out_dir as string,
+    header: row.header ? (JSON.parse(row.header as string) as string[]) : null,
+    delimiter: (row.delimiter as string | null) ?? null,
+    pid: (row.pid as number | null) ?? null,
+    host: (row.host as string | null) ?? null,
+    startedAt: row.started_at as string,
+    updatedAt: row.updated_at as string,
+    finishedAt: (row.finished_at as string | null) ?? null,
+    summary: row.summary ? (JSON.parse(row.summary as string) as RunSummary) : null,
+  };
+}

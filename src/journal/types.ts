@@ -1,0 +1,42 @@
+import type { Action, RowStatus } from '../domain/user.js';
+
+/** One input data row as the journal holds it once the run is over: what the reports print. */
+export interface ReportRow {
+  /** 1-based physical line where the record starts in the input file (the header is line 1). */
+  line: number;
+  /** The e-mail cell as written (trimmed), or '' when blank. */
+  email: string;
+  /** The row's cells as read, in the file's column order (the header's order). */
+  cells: string[];
+  action: Action;
+  status: RowStatus;
+  /** A code from `domain/codes.ts`, or '' for a plain ok row. */
+  code: string;
+  /** Plain words: what is wrong, the rule, what was found, where. '' for a plain ok row. */
+  message: string;
+}
+
+/** The counts and facts `summary.json` carries. */
+export interface RunSummary {
+  runId: string;
+  customerId: string;
+  backend: string;
+  inputFile: string;
+  inputHash: string;
+  mode: 'add-remove' | 'add-only';
+  dryRun: boolean;
+  /** `completed`, or `refused` (nothing applied: removal guard), or `file-refused`. */
+  outcome: 'completed' | 'refused' | 'file-refused';
+  rows: number;
+  added: number;
+  modified: number;
+  removed: number;
+  unchanged: number;
+  warnings: number;
+  errors: number;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  /** Set when the run was refused as a whole. */
+  refusal?: { code: string; message: string };
+}

@@ -1,0 +1,48 @@
+import { createWriteStream, renameSync } from 'node:fs';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify/sync';
+import type { Backend } from '../backends/port.js';
+import { COLUMN_KEYS, COLUMNS, type ColumnKey } from '../domain/columns.js';
+import { PACKAGES } from '../domain/packages.js';
+import type { DirectoryUser } from '../domain/user.js';
+import { neutralise } from '../csv/formula.js';
+
+/**
+ * Writes the customer's users in the import format, canonical columns in canonical order, the
+ * user's package TRUE and the others FALSE. Importing the file again changes nothing, so an
+ * export is also the best template to start from. Returns the number of users written.
+ */
+export async function exportUsers(backend: Backend, customerId: string, path?: string): Promise<number> {
+  const out = path ? createWriteStream(`${path}.partial`) : process.stdout;
+  const write = (records: string[][]) => out.write(stringify(records.map((r) => r.map(neutralise)), { record_delimiter: '\r\n' }));
+  out.write('\uFEFF');
+  write([COLUMN_KEYS.map((key) => COLUMNS[key])]);
+  let batch: string[][] = [];
+  let count = 0;
+  // NOTE: listUsers calls back synchronously, so writes cannot wait for the stream to drain;
+  // the text is handed over in pieces of 5,000 users and the stream buffers what it must.
+  await backend.listUsers(customerId, (user) => {
+    batch.push(COLUMN_KEYS.map((key) => cellOf(user, key)));
+    count++;
+    if (batch.length >= 5000) {
+      write(batch);
+      batch = [];
+    }
+  });
+  write(batch);
+  if (path) {
+    out.end();
+    await once(out, 'close');
+    renameSync(`${path}.partial`, path);
+  }
+  return count;
+}
+
+function cellOf(user: DirectoryUser, key: ColumnKey): string {
+  if (key === 'email') return user.email;
+  if ((PACKAGES as readonly string[]).includes(key)) return user.package === key ? 'TRUE' : 'FALSE';
+  const value = user[key as keyof DirectoryUser];
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (key === 'jabberCalling' || key === 'jabberTeams' || key === 'basicMessaging' || key === 'basicSpaceMeetings' || key === 'callingViaWebex') return 'FALSE';
+  return value === undefined ? '' : String(value);
+}
