@@ -49,6 +49,9 @@ export interface Backend {
    */
   applyMany?(ops: readonly Operation[]): Promise<OperationResult[]>;
 
+  /** Optional: tags the changes that follow with the run making them, for the target's audit trail. */
+  tagRun?(runId: string): void;
+
   /** Writes every user of the customer to `onUser`, in e-mail order. */
   listUsers(customerId: string, onUser: (user: DirectoryUser) => void): Promise<void>;
 

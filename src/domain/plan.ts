@@ -88,7 +88,14 @@ export function planRow(intent: Intent, current: DirectoryUser | undefined, ctx:
     ? { kind: 'modify', customerId: ctx.customerId, email: intent.email, id: current.id, package: intent.package!, changes }
     : { kind: 'modify', customerId: ctx.customerId, email: intent.email, id: current.id, changes };
   const finalPackage = intent.package ?? current.package;
-  return { action: 'modify', op, issues: siteWarning(finalPackage, changes.preferredSite ?? current.preferredSite) };
+  const changed = [...(packageChanges ? [`package ${PACKAGE_COLUMN[current.package]} → ${PACKAGE_COLUMN[intent.package!]}`] : []),
+    ...Object.keys(changes).map((key) => COLUMNS[key as keyof UserAttributes])];
+  return {
+    action: 'modify',
+    op,
+    issues: siteWarning(finalPackage, changes.preferredSite ?? current.preferredSite),
+    note: `Changed: ${changed.join(', ')}.`,
+  };
 }
 
 function planRemoval(email: string, current: DirectoryUser | undefined, ctx: PlanContext): Plan {

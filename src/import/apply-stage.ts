@@ -37,11 +37,11 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
 
     const current = await lookUp(backend, ctx.customerId, window.map((r) => r.key));
     const final: FinalRow[] = [];
-    const toApply: Array<{ row: WorkRow; op: Operation; action: FinalRow['action'] }> = [];
+    const toApply: Array<{ row: WorkRow; op: Operation; action: FinalRow['action']; note?: string }> = [];
     for (const row of window) {
       const plan = planRow(row.intent, current.get(row.key), ctx);
       const errors = plan.issues.filter((i) => i.severity === 'error');
-      if (plan.op) toApply.push({ row, op: plan.op, action: plan.action });
+      if (plan.op) toApply.push({ row, op: plan.op, action: plan.action, ...(plan.note ? { note: plan.note } : {}) });
       else if (row.state === 'in_flight' && plan.action === 'unchanged' && row.plannedAction !== 'unchanged') {
         // An earlier process of this run applied it and was stopped before recording so.
         final.push({ line: row.line, action: row.plannedAction ?? 'unchanged', issues: row.issues, note: 'Applied; confirmed against the target when the run was resumed.' });
@@ -50,7 +50,7 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
 
     const results = await applyOps(backend, toApply.map((t) => t.op), limit);
     faultHook(++windows);
-    toApply.forEach(({ row, action }, i) => final.push(finalFor(row, action, results[i]!)));
+    toApply.forEach(({ row, action, note }, i) => final.push(finalFor(row, action, results[i]!, note)));
     rows.markDone(final);
     done += window.length;
     options.progress.update(done);
@@ -73,8 +73,9 @@ function applyOps(backend: Backend, ops: Operation[], limit: ReturnType<typeof p
   return Promise.all(ops.map((op) => limit(() => backend.apply(op))));
 }
 
-function finalFor(row: WorkRow, action: FinalRow['action'], result: OperationResult): FinalRow {
-  if (result.status === 'ok') return { line: row.line, action, issues: row.issues, ...(result.note ? { note: result.note } : {}) };
+function finalFor(row: WorkRow, action: FinalRow['action'], result: OperationResult, planNote?: string): FinalRow {
+  const note = [planNote, result.status === 'ok' ? result.note : undefined].filter(Boolean).join(' ');
+  if (result.status === 'ok') return { line: row.line, action, issues: row.issues, ...(note ? { note } : {}) };
   return { line: row.line, action, issues: [...row.issues, rowError(result.code, result.message)] };
 }
 

@@ -62,6 +62,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const customer = await backend.getCustomer(options.customerId);
 
   const { run, resumed } = openRun(options, file, inputHash);
+  backend.tagRun?.(run.id);
   const rows = new RunRows(db, run.id);
   const paths = reportPaths(run.outDir);
   const ctx = planContext(customer.customerId, run.mode, customer.locations, customer.sites);

@@ -49,6 +49,6 @@ function markGroups(db: Db, rows: RunRows, column: 'key' | 'phone' | 'ext_key', 
 }
 
 function listLines(lines: number[]): string {
-  const shown = lines.slice(0, 10).join(', ');
-  return lines.length > 10 ? `${shown} and ${lines.length - 10} more` : shown;
+  if (lines.length > 10) return `${lines.slice(0, 10).join(', ')} and ${lines.length - 10} more`;
+  return `${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
 }

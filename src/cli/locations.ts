@@ -1,0 +1,86 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { addLocation, listLocations, type LocationRecord } from '../backends/sqlite/directory.js';
+import { print, runCommand, type GlobalArgs } from './context.js';
+import { table, withDirectory } from './customers.js';
+
+/** `bulkhub locations ...`: the calling locations of a customer in the embedded directory. */
+
+interface CustomerArgs extends GlobalArgs {
+  customer: string;
+}
+
+interface AddArgs extends CustomerArgs {
+  name: string;
+  country: string;
+  'address-line1'?: string;
+  'address-line2'?: string;
+  city?: string;
+  'state-or-province'?: string;
+  'zip-or-postal-code'?: string;
+}
+
+const customerOption = { type: 'string', demandOption: true, describe: 'Customer id (see bulkhub customers list)' } as const;
+
+const add: CommandModule<GlobalArgs, AddArgs> = {
+  command: 'add',
+  describe: 'Add a location (headquarters or branch) to a customer',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .option('customer', customerOption)
+      .option('name', { type: 'string', demandOption: true, describe: 'Location name, 1 to 80 characters, unique in the customer (ignoring case)' })
+      .option('country', { type: 'string', demandOption: true, describe: 'Country or region as a 2-letter ISO code, e.g. NL' })
+      .option('address-line1', { type: 'string', describe: 'Street and number' })
+      .option('address-line2', { type: 'string', describe: 'Building, floor, suite' })
+      .option('city', { type: 'string', describe: 'City' })
+      .option('state-or-province', { type: 'string', describe: 'State or province' })
+      .option('zip-or-postal-code', { type: 'string', describe: 'Zip or postal code' })
+      .example('$0 locations add --customer acme --name "Amsterdam HQ" --country NL --city Amsterdam', ''),
+  handler: (argv: ArgumentsCamelCase<AddArgs>) =>
+    runCommand(() =>
+      withDirectory(argv, (db) => {
+        const location = addLocation(db, {
+          customerId: argv.customer,
+          name: argv.name,
+          country: argv.country,
+          addressLine1: argv.addressLine1,
+          addressLine2: argv.addressLine2,
+          city: argv.city,
+          stateOrProvince: argv.stateOrProvince,
+          zipOrPostalCode: argv.zipOrPostalCode,
+        });
+        if (!argv.quiet || argv.json) {
+          print(argv, location, `Added location "${location.name}" (${location.country}) to customer ${location.customerId}.`);
+        }
+      }),
+    ),
+};
+
+const list: CommandModule<GlobalArgs, CustomerArgs> = {
+  command: 'list',
+  describe: 'List the locations of a customer',
+  builder: (y: Argv<GlobalArgs>) => y.option('customer', customerOption).example('$0 locations list --customer acme', ''),
+  handler: (argv: ArgumentsCamelCase<CustomerArgs>) =>
+    runCommand(() =>
+      withDirectory(argv, (db) => {
+        const locations = listLocations(db, argv.customer);
+        const text =
+          locations.length === 0
+            ? `Customer ${argv.customer} has no locations yet. Add one with: bulkhub locations add --customer ${argv.customer} --name NAME --country CC`
+            : table([['NAME', 'COUNTRY', 'ADDRESS'], ...locations.map((l) => [l.name, l.country, address(l)])]);
+        print(argv, locations, text);
+      }),
+    ),
+};
+
+function address(l: LocationRecord): string {
+  return [l.addressLine1, l.addressLine2, [l.zipOrPostalCode, l.city].filter(Boolean).join(' '), l.stateOrProvince]
+    .filter(Boolean)
+    .join(', ');
+}
+
+export const locationsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'locations',
+  describe: "Add and list a customer's locations in the embedded directory",
+  builder: (y: Argv<GlobalArgs>) => y.command(add).command(list).demandCommand(1, 'Name a locations command: add or list.'),
+  handler: () => {},
+};
