@@ -1,0 +1,297 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
+import { CsvError, parse, type Options, type Parser } from 'csv-parse';
+import { RunRefused } from '../domain/codes.js';
+import { createDecodeStream } from './decode.js';
+import { restore } from './formula.js';
+import { mapHeader, type HeaderMap } from './header-map.js';
+import { sniffStart, type Delimiter, type InputStart } from './sniff.js';
+
+export interface CsvRecord {
+  /** 1-based physical line of the input file where the record starts (the header is line 1). */
+  line: number;
+  cells: string[];
+}
+
+export interface CsvStats {
+  bytesRead: number;
+  fileSize: number;
+  blankLines: number;
+  dataRows: number;
+}
+
+export interface OpenedCsv {
+  header: HeaderMap;
+  delimiter: Delimiter;
+  hadBom: boolean;
+  /** Data rows only, in file order; can be iterated once. */
+  records: AsyncIterable<CsvRecord>;
+  /** Counters that grow while `records` is consumed. */
+  stats: CsvStats;
+}
+
+export interface OpenCsvOptions {
+  delimiter?: Delimiter;
+  extraAliases?: Record<string, string>;
+  /** Default 1 MiB. csv-parse counts the characters of a record's fields. */
+  maxRecordBytes?: number;
+  /** Default 200. */
+  maxColumns?: number;
+}
+
+export interface ReadOptions {
+  delimiter?: Delimiter;
+  maxRecordBytes?: number;
+  maxColumns?: number;
+  fileSize?: number;
+}
+
+/** A CSV split into records, before any header mapping (what the csv-spectrum corpus checks). */
+export interface RawCsv {
+  header: CsvRecord;
+  delimiter: Delimiter;
+  hadBom: boolean;
+  records: AsyncIterable<CsvRecord>;
+  stats: CsvStats;
+  /** Stops reading and releases the source, for a caller that will not iterate `records`. */
+  close(): void;
+}
+
+const MiB = 1024 * 1024;
+
+/** Opens a user CSV: checks the file and its header, then streams the data rows. */
+export async function openCsv(path: string, options: OpenCsvOptions = {}): Promise<OpenedCsv> {
+  const { handle, fileSize } = await openInput(path);
+  const stream = handle.createReadStream({ highWaterMark: MiB });
+  const raw = await readRecords(stream, { ...options, fileSize }).catch((error: unknown) => {
+    stream.destroy();
+    throw error;
+  });
+  let header: HeaderMap;
+  try {
+    header = mapHeader(raw.header.cells, options.extraAliases);
+  } catch (error) {
+    raw.close();
+    // The header map does not know where the header is: usually line 1, but not after `sep=`.
+    if (error instanceof RunRefused && error.line === undefined) {
+      const where = error.column === undefined ? { line: raw.header.line } : { line: raw.header.line, column: error.column };
+      throw new RunRefused(error.code, error.message, where);
+    }
+    throw error;
+  }
+  return { header, delimiter: raw.delimiter, hadBom: raw.hadBom, records: raw.records, stats: raw.stats };
+}
+
+async function openInput(path: string): Promise<{ handle: FileHandle; fileSize: number }> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r');
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw Object.assign(new Error(`${path} is a folder`), { code: 'EISDIR' });
+    return { handle, fileSize: stat.size };
+  } catch (error) {
+    await handle?.close();
+    throw readFailure(path, error);
+  }
+}
+
+/**
+ * Splits a byte stream into records: refuses binary and non-UTF-8 input, sniffs the delimiter
+ * from the header line, and reads the header record before returning.
+ */
+export async function readRecords(source: AsyncIterable<Uint8Array>, options: ReadOptions = {}): Promise<RawCsv> {
+  const maxRecordBytes = options.maxRecordBytes ?? MiB;
+  const maxColumns = options.maxColumns ?? 200;
+  const stats: CsvStats = { bytesRead: 0, fileSize: options.fileSize ?? 0, blankLines: 0, dataRows: 0 };
+  const chunks = source[Symbol.asyncIterator]();
+
+  let start: InputStart;
+  try {
+    start = await sniffStart(chunks, { delimiter: options.delimiter, maxHeaderBytes: maxRecordBytes });
+  } catch (error) {
+    throw readFailure('The input', error);
+  }
+  const { skip, lineOffset, delimiter } = start;
+  stats.bytesRead = start.chunks.reduce((n, chunk) => n + chunk.byteLength, 0);
+
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    let toSkip = skip;
+    for (const chunk of start.chunks) {
+      if (toSkip >= chunk.byteLength) toSkip -= chunk.byteLength;
+      else {
+        yield toSkip > 0 ? chunk.subarray(toSkip) : chunk;
+        toSkip = 0;
+      }
+    }
+    try {
+      for (let step = start.ended ? undefined : await chunks.next(); step && !step.done; step = await chunks.next()) {
+        stats.bytesRead += step.value.byteLength;
+        yield step.value;
+      }
+    } finally {
+      await chunks.return?.();
+    }
+  }
+
+  // csv-parse reports where a record ENDS (`lines`); a record starts on the line after the
+  // previous record ended, plus the blank lines it skipped in between. Tracking this inside
+  // on_record (not when a record is consumed) keeps it right when an error cuts the stream short.
+  let lastEnd = 0;
+  let lastEmpty = 0;
+  // Known at parse time too: an error in the header's chunk can cut the stream before we read it.
+  let headerCells: string[] | undefined;
+  const parserOptions: Options<CsvRecord, string[]> = {
+    delimiter,
+    record_delimiter: '\n',
+    bom: false,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    max_record_size: maxRecordBytes,
+    on_record: (cells: string[], info): CsvRecord | null => {
+      const startLine = lastEnd + 1 + (info.empty_lines - lastEmpty);
+      stats.blankLines += info.empty_lines - lastEmpty;
+      lastEnd = info.lines;
+      lastEmpty = info.empty_lines;
+      // A line of only delimiters and spaces is a blank line, not a row.
+      if (cells.every((cell) => cell.trim() === '')) {
+        stats.blankLines++;
+        return null;
+      }
+      const record = { line: startLine + lineOffset, cells: cells.map(restore) };
+      headerCells ??= record.cells;
+      return record;
+    },
+  };
+  // The typings tie on_record's result to the record type; ours turns arrays into CsvRecords.
+  const parser: Parser = parse(parserOptions as unknown as Options);
+  pipeline(bytes(), createDecodeStream({ firstLine: 1 + lineOffset, firstByte: skip }), parser, () => {});
+  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<CsvRecord>;
+
+  const next = async (): Promise<CsvRecord | undefined> => {
+    try {
+      const step = await iterator.next();
+      if (step.done !== true) return step.value;
+    } catch (error) {
+      if (error instanceof CsvError) {
+        const recordStart = lastEnd + 1 + (parser.info.empty_lines - lastEmpty) + lineOffset;
+        throw describeParseError(error, { parser, recordStart, lineOffset, header: headerCells, maxRecordBytes });
+      }
+      throw readFailure('The input', error);
+    }
+    // Blank lines after the last record: csv-parse counts the line after a final line break too.
+    stats.blankLines += Math.max(0, parser.info.lines - lastEnd - 1);
+    return undefined;
+  };
+
+  const header = await next().catch((error: unknown) => {
+    parser.destroy();
+    throw error;
+  });
+  if (header === undefined) {
+    throw new RunRefused(
+      'EMPTY_FILE',
+      stats.bytesRead === 0
+        ? 'The file is empty (0 bytes). Export the users again, with the header line and one line per user.'
+        : 'The file holds only blank lines: there is no header and no user. Export the users again.',
+    );
+  }
+  if (header.cells.length > maxColumns) {
+    parser.destroy();
+    throw new RunRefused(
+      'TOO_MANY_COLUMNS',
+      `The header on line ${header.line} has ${header.cells.length} columns; at most ${maxColumns} are read. ` +
+        'Check that the delimiter is right and remove the columns that are not needed.',
+      { line: header.line },
+    );
+  }
+
+  async function* records(): AsyncGenerator<CsvRecord> {
+    try {
+      for (let record = await next(); record !== undefined; record = await next()) {
+        stats.dataRows++;
+        yield record;
+      }
+    } finally {
+      parser.destroy();
+    }
+  }
+
+  return { header, delimiter, hadBom: start.hadBom, records: records(), stats, close: () => parser.destroy() };
+}
+
+interface ParseErrorContext {
+  parser: Parser;
+  /** Physical line where the record being parsed starts. */
+  recordStart: number;
+  lineOffset: number;
+  header: string[] | undefined;
+  maxRecordBytes: number;
+}
+
+/** Turns a csv-parse error into a refusal that names the line and the column in plain words. */
+function describeParseError(error: CsvError, context: ParseErrorContext): RunRefused {
+  const { recordStart, header } = context;
+  const line = typeof error.lines === 'number' ? error.lines + context.lineOffset : recordStart;
+  const field = typeof error.column === 'number' ? error.column : 0;
+  const name = header?.[field]?.trim();
+  const column = name ? name : `column ${field + 1}`;
+  const where = name ? `column "${name}"` : column;
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED': {
+      // csv-parse reports where the file ended; the quote opened in the current field, after the
+      // line breaks of the fields before it in this record.
+      const opened = recordStart + fieldsSoFar(context.parser).reduce((n, f) => n + f.split('\n').length - 1, 0);
+      return new RunRefused(
+        'UNCLOSED_QUOTE',
+        `The quoted value that starts on line ${opened} (${where}) is never closed: the file ends inside it, so every line after it would be misread. ` +
+          'Add the missing closing quote (") or remove the opening one.',
+        { line: opened, column },
+      );
+    }
+    case 'INVALID_OPENING_QUOTE':
+      return new RunRefused(
+        'INVALID_QUOTE',
+        `Line ${line}, ${where}: a quote (") appears inside a value that does not start with one (${JSON.stringify(String(error.field ?? ''))} came before it). ` +
+          'Put the whole value in quotes and double the quote inside it (""), or remove the quote.',
+        { line, column },
+      );
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return new RunRefused(
+        'INVALID_QUOTE',
+        `Line ${line}, ${where}: text follows the closing quote of a quoted value. ` +
+          'A quote inside a quoted value must be doubled (""); otherwise the value must end at its closing quote.',
+        { line, column },
+      );
+    case 'CSV_MAX_RECORD_SIZE':
+      return new RunRefused(
+        'RECORD_TOO_LARGE',
+        `The record that starts on line ${recordStart} grows past ${context.maxRecordBytes} characters (by line ${line}). ` +
+          `This usually means a quote on line ${recordStart} is never closed; check the quotes there.`,
+        { line: recordStart },
+      );
+    default:
+      return new RunRefused('INVALID_QUOTE', `Line ${line}: the CSV cannot be read (${error.message}).`, { line });
+  }
+}
+
+/** csv-parse keeps the finished fields of the record being parsed in `state.record` (untyped, internal). */
+function fieldsSoFar(parser: Parser): string[] {
+  const record = (parser as unknown as { state?: { record?: unknown } }).state?.record;
+  return Array.isArray(record) ? record.filter((f): f is string => typeof f === 'string') : [];
+}
+
+/** UNREADABLE_INPUT for file-system errors; anything else is passed on unchanged. */
+function readFailure(path: string, error: unknown): unknown {
+  if (error instanceof RunRefused) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return error;
+  const reason =
+    code === 'ENOENT'
+      ? 'it does not exist'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : `${code}: ${(error as Error).message}`;
+  return new RunRefused('UNREADABLE_INPUT', `${path} cannot be read: ${reason}. Check the path and the file's permissions.`);
+}
