@@ -269,7 +269,7 @@ function describeParseError(error: CsvError, context: ParseErrorContext): RunRef
           `This usually means a quote on line ${recordStart} is never closed; check the quotes there.`,
         { line: recordStart },
       );
-    default:
+    default: // not expected with our options (no columns, no trimming, ragged rows allowed)
       return new RunRefused('INVALID_QUOTE', `Line ${line}: the CSV cannot be read (${error.message}).`, { line });
   }
 }

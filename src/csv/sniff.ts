@@ -1,3 +1,8 @@
+/**
+ * The first look at an input, before any parsing: is it a CSV we can read at all (not a
+ * workbook, not UTF-16), does it start with a BOM or Excel's `sep=` line, and which delimiter
+ * does its header line use. Refusing here gives a precise message instead of garbled rows.
+ */
 import { RunRefused } from '../domain/codes.js';
 
 export type Delimiter = ',' | ';' | '\t';

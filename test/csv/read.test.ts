@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,10 +58,56 @@ describe('openCsv: records and physical line numbers', () => {
     });
   }
 
+  it('matches generated files: random endings, blank lines, quoted line breaks, random chunk sizes', async () => {
+    let seed = 42;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >>> 8) % n;
+    const pick = <T,>(items: T[]): T => items[rand(items.length)]!;
+    for (let round = 0; round < 150; round++) {
+      let text = '';
+      let line = 1;
+      const expected: CsvRecord[] = [];
+      for (let r = 0; r < 1 + rand(8); r++) {
+        while (rand(4) === 0) {
+          const blank = pick(['', '  ', ',,', ' , ']);
+          // After a lone CR, an empty line cannot end in LF: the two would read as one CRLF.
+          const endings = blank === '' && text.endsWith('\r') ? ['\r\n', '\r'] : ['\n', '\r\n', '\r'];
+          text += blank + pick(endings);
+          line++;
+        }
+        const cells = Array.from({ length: 1 + rand(3) }, () => {
+          if (rand(2) === 0) return `v${rand(100)}`;
+          const breaks = Array.from({ length: rand(3) }, () => pick(['\n', '\r\n', '\r']));
+          return `q"${breaks.join('x')}"${rand(9)}`;
+        });
+        expected.push({ line, cells: cells.map((c) => c.replace(/\r\n?/g, '\n')) });
+        text += cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(',') + pick(['\n', '\r\n', '\r']);
+        line += 1 + cells.join('').replace(/\r\n?/g, '\n').split('\n').length - 1;
+      }
+      const bytes = Buffer.from(text);
+      async function* randomChunks(): AsyncGenerator<Buffer> {
+        for (let at = 0; at < bytes.length; ) {
+          const size = 1 + rand(12);
+          yield bytes.subarray(at, at + size);
+          at += size;
+        }
+      }
+      const raw = await readRecords(randomChunks());
+      const got = [raw.header];
+      for await (const record of raw.records) got.push(record);
+      expect(got, JSON.stringify(text)).toEqual(expected);
+    }
+  });
+
   it('skips blank lines before the header and counts trailing ones', async () => {
     const { lines: starts, csv } = await readAll(file(`\n\r\n${HEADER}\nanna@x.nl,Anna,Smit\n\n\n`));
     expect(starts).toEqual([4]);
     expect(csv.stats.blankLines).toBe(4);
+  });
+
+  it('reads a header without data rows as no records (the import warns NO_DATA_ROWS)', async () => {
+    const { lines: starts, csv } = await readAll(file(`${HEADER}\r\n`));
+    expect(starts).toEqual([]);
+    expect(csv.stats).toMatchObject({ dataRows: 0, blankLines: 0 });
   });
 
   it('returns cells untrimmed, ragged rows as they are, and undoes our formula escape', async () => {
@@ -104,19 +150,29 @@ describe('openCsv: records and physical line numbers', () => {
     expect(cells[0]?.[3]).toBe('de Vries; Jan');
   });
 
-  it('closes the file when the reader stops early', async () => {
-    const openFds = (): number => readdirSync('/proc/self/fd').length;
+  it('closes the file when the reader stops early or the header is refused', async () => {
+    /** Whether this process holds `path` open, polled for a while since closing is asynchronous. */
+    const isOpen = async (path: string, expected: boolean): Promise<boolean> => {
+      const holds = (): boolean =>
+        readdirSync('/proc/self/fd').some((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`) === path;
+          } catch {
+            return false; // closed while we looked
+          }
+        });
+      for (let tries = 0; tries < 100 && holds() !== expected; tries++) await new Promise((r) => setTimeout(r, 20));
+      return holds();
+    };
     const path = file(`${HEADER}\n${'a@x.nl,Anna,Smit\n'.repeat(200_000)}`); // several read chunks
-    const before = openFds();
     const csv = await openCsv(path);
-    expect(openFds()).toBe(before + 1);
+    expect(await isOpen(path, true)).toBe(true);
     for await (const record of csv.records) if (record) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(openFds()).toBe(before);
-    // Also when the header is refused after reading started.
-    await expect(openCsv(file(`${HEADER},Voornaam\n${'a@x.nl,Anna,Smit,A\n'.repeat(200_000)}`))).rejects.toMatchObject({ code: 'DUPLICATE_COLUMN' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(openFds()).toBe(before);
+    expect(await isOpen(path, false)).toBe(false);
+
+    const refusedPath = file(`${HEADER},Voornaam\n${'a@x.nl,Anna,Smit,A\n'.repeat(200_000)}`);
+    await expect(openCsv(refusedPath)).rejects.toMatchObject({ code: 'DUPLICATE_COLUMN' });
+    expect(await isOpen(refusedPath, false)).toBe(false);
   });
 });
 

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// Writes a deterministic wholesale user CSV for benchmarks and soak tests:
+//   node scripts/generate-users.mjs --rows 1000000 --out big.csv [--seed 42] [--customer-json out.json]
+// Realistic content: quoted display names ("Last, First"), doubled quotes, non-ASCII names, a mix
+// of packages, about 3% removals and about 2% invalid rows. Locations are "Site 0".."Site 49" and
+// the site is bench.webex.com: create them in the target customer first (see --customer-json).
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '100000' },
+    out: { type: 'string' },
+    seed: { type: 'string', default: '42' },
+  },
+});
+if (!values.out) {
+  console.error('usage: generate-users.mjs --rows N --out FILE [--seed S]');
+  process.exit(2);
+}
+const rows = Number(values.rows);
+let state = Number(values.seed) >>> 0;
+/** mulberry32: small, fast, and the same sequence on every machine. */
+const random = () => {
+  state = (state + 0x6d2b79f5) >>> 0;
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = (list) => list[Math.floor(random() * list.length)];
+
+const LOCATIONS = Array.from({ length: 50 }, (_, i) => `Site ${i}`);
+const FIRST = ['Anna', 'Pieter', 'Sanne', 'Daan', 'Lotte', 'Björn', 'Zoë', 'José', 'Ørjan', 'Łukasz', '健太', '지민', 'Αλέξης', 'Дмитрий', 'محمد', 'Noa', 'Émile', 'Siobhán'];
+const LAST = ['Jansen', 'de Vries', 'Bakker', 'Visser', 'Smit', 'Åberg', 'Müller', 'García', 'Nowak', '佐藤', '김', 'Παπαδόπουλος', 'Иванов', 'El Amrani', "O'Brien", 'van der Berg'];
+const PACKAGES = ['webex_calling', 'webex_calling_standard', 'webex_suite', 'webex_voice', 'webex_meetings'];
+const HEADER = 'User ID/Email (Required),First Name,Last Name,Display Name,Extension,Phone Number,Location,Preferred Webex Site,Jabber Calling,Jabber with Webex Teams,Webex Calling,Webex Calling Standard,Webex Suite,Webex Voice,Webex Meetings,Basic Messaging,Basic Space Meetings,Calling via Webex';
+const quote = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const bool = () => (random() < 0.5 ? 'TRUE' : 'FALSE');
+
+function line(n) {
+  const email = `user${n}@bench.example.com`;
+  const roll = random();
+  if (roll < 0.03) return `${email},,,,,,,,,,FALSE,FALSE,FALSE,FALSE,FALSE,,,`;
+  const first = pick(FIRST);
+  const last = pick(LAST);
+  const display = random() < 0.1 ? `${first} "${first.slice(0, 2)}" ${last}` : `${last}, ${first}`;
+  const pkg = pick(PACKAGES);
+  const location = LOCATIONS[n % LOCATIONS.length];
+  // Unique per location and per customer: derived from the row number.
+  let extension = String(1000 + Math.floor(n / LOCATIONS.length)).padStart(7, '0');
+  let phone = `+3120${String(n).padStart(7, '0')}`;
+  let preferred = pkg === 'webex_voice' ? '' : 'bench.webex.com';
+  if (roll > 0.98) {
+    // about 2% invalid rows, a different mistake each
+    const mistake = Math.floor(random() * 4);
+    if (mistake === 0) extension = '1';
+    else if (mistake === 1) phone = phone.slice(1);
+    else if (mistake === 2) preferred = 'elsewhere.webex.com';
+    else return `${email.replace('@', '')},${quote(first)},${quote(last)},${quote(display)},${extension},${phone},${location},${preferred},FALSE,TRUE,TRUE,FALSE,FALSE,FALSE,FALSE,TRUE,TRUE,TRUE`;
+  }
+  const packages = PACKAGES.map((p) => (p === pkg ? 'TRUE' : 'FALSE')).join(',');
+  return [email, quote(first), quote(last), quote(display), extension, phone, location, preferred, bool(), bool(), packages, bool(), bool(), bool()].join(',');
+}
+
+const out = createWriteStream(values.out);
+out.write(`${HEADER}\n`);
+let chunk = [];
+for (let n = 0; n < rows; n++) {
+  chunk.push(line(n));
+  if (chunk.length === 5000 || n === rows - 1) {
+    if (!out.write(`${chunk.join('\n')}\n`)) await once(out, 'drain');
+    chunk = [];
+  }
+}
+out.end();
+await once(out, 'close');
