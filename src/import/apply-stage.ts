@@ -1,10 +1,10 @@
 import pLimit from 'p-limit';
 import type { Backend, OperationResult } from '../backends/port.js';
-import { LOOKUP_BATCH_SIZE } from '../backends/port.js';
 import { rowError } from '../domain/codes.js';
 import { planRow, type PlanContext } from '../domain/plan.js';
-import type { DirectoryUser, Operation } from '../domain/user.js';
+import type { Operation } from '../domain/user.js';
 import type { FinalRow, RunRows, WorkRow } from '../journal/rows.js';
+import { lookUp } from './lookup.js';
 import type { Progress } from './progress.js';
 
 export interface ApplyOptions {
@@ -33,7 +33,7 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
   for (;;) {
     const window = rows.nextWindow(['pending', 'in_flight'], 0, options.windowSize);
     if (window.length === 0) break;
-    rows.markInFlight(window.filter((r) => r.state === 'pending').map((r) => r.line));
+    rows.markInFlight(window[window.length - 1]!.line);
 
     const current = await lookUp(backend, ctx.customerId, window.map((r) => r.key));
     const final: FinalRow[] = [];
@@ -56,14 +56,6 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
     options.progress.update(done);
   }
   options.progress.finish();
-}
-
-async function lookUp(backend: Backend, customerId: string, keys: string[]): Promise<Map<string, DirectoryUser>> {
-  const found = new Map<string, DirectoryUser>();
-  for (let i = 0; i < keys.length; i += LOOKUP_BATCH_SIZE) {
-    for (const [key, user] of await backend.findUsers(customerId, keys.slice(i, i + LOOKUP_BATCH_SIZE))) found.set(key, user);
-  }
-  return found;
 }
 
 /** One unit of work when the target offers it, else one change at a time with bounded concurrency. */

@@ -5,6 +5,8 @@ import type { Progress } from './progress.js';
 
 export interface IngestOptions {
   file: string;
+  /** Plans a batch of validated lines before they are written (see plan-stage.ts). */
+  plan: (batch: IngestedRow[]) => Promise<void>;
   mode: ImportMode;
   delimiter?: ',' | ';' | '\t';
   extraAliases?: Record<string, string>;
@@ -19,11 +21,11 @@ export interface IngestResult {
   rows: number;
 }
 
-const BATCH = 2000;
+const BATCH = 1000;
 
 /**
- * Pass one: reads the whole file, validates every record and writes it to the journal, before
- * anything is applied. A file-level problem (bad bytes at line 900,000, an unclosed quote) stops
+ * Pass one: reads the whole file, validates and plans every record and writes it to the
+ * journal, before anything is applied. A file-level problem (bad bytes at line 900,000, an unclosed quote) stops
  * the run here, with nothing changed. Memory holds one batch of rows at a time.
  */
 export async function ingest(rows: RunRows, options: IngestOptions): Promise<IngestResult> {
@@ -40,12 +42,15 @@ export async function ingest(rows: RunRows, options: IngestOptions): Promise<Ing
     batch.push({ line: record.line, cells: record.cells, ...validated });
     count++;
     if (batch.length >= BATCH) {
+      await options.plan(batch);
       rows.add(batch);
       batch = [];
       options.progress.update(csv.stats.bytesRead, count);
     }
   }
+  await options.plan(batch);
   rows.add(batch);
+  options.progress.update(csv.stats.bytesRead, count);
   options.progress.finish();
   return summarise(csv, count);
 }

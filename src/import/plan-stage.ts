@@ -1,35 +1,24 @@
 import type { Backend } from '../backends/port.js';
-import { LOOKUP_BATCH_SIZE } from '../backends/port.js';
 import { planRow, type PlanContext } from '../domain/plan.js';
-import type { FinalRow, RunRows } from '../journal/rows.js';
-import type { Progress } from './progress.js';
+import type { IngestedRow } from '../journal/rows.js';
+import { lookUp } from './lookup.js';
 
 /**
- * Pass two: plans every valid line against the target's current state, looked up in batches
- * of e-mails. Lines with something to apply become `pending` with their planned action; the
- * rest (unchanged, errors such as an unknown location) are final here.
+ * Plans a batch of freshly validated lines against the target's current state, looked up in
+ * batches of e-mails. Runs while the file is read, so each line is written to the journal once,
+ * already planned: `pending` when it has a change to apply, final otherwise (unchanged, or an
+ * error such as an unknown location).
  */
-export async function planAll(rows: RunRows, backend: Backend, ctx: PlanContext, progress: Progress, total: number): Promise<void> {
-  progress.start('planning', total, 'rows');
-  let after = 0;
-  let done = 0;
-  for (;;) {
-    const window = rows.nextWindow(['valid', 'valid'], after, LOOKUP_BATCH_SIZE);
-    if (window.length === 0) break;
-    after = window[window.length - 1]!.line;
-    const current = await backend.findUsers(ctx.customerId, window.map((r) => r.key));
-    const pending: FinalRow[] = [];
-    const final: FinalRow[] = [];
-    for (const row of window) {
-      const plan = planRow(row.intent, current.get(row.key), ctx);
-      const issues = [...row.issues, ...plan.issues];
-      if (plan.op) pending.push({ line: row.line, action: plan.action, issues, ...(plan.note ? { note: plan.note } : {}) });
-      else final.push({ line: row.line, action: plan.action, issues, ...(plan.note ? { note: plan.note } : {}) });
-    }
-    rows.markPlanned(pending);
-    rows.markDone(final);
-    done += window.length;
-    progress.update(done);
+export async function planBatch(batch: IngestedRow[], backend: Backend, ctx: PlanContext): Promise<void> {
+  const valid = batch.filter((row) => row.intent !== undefined);
+  const current = await lookUp(backend, ctx.customerId, valid.map((row) => row.key!));
+  for (const row of valid) {
+    const plan = planRow(row.intent!, current.get(row.key!), ctx);
+    row.plan = {
+      action: plan.action,
+      pending: plan.op !== undefined,
+      issues: plan.issues.length === 0 ? row.issues : [...row.issues, ...plan.issues],
+      ...(plan.note ? { note: plan.note } : {}),
+    };
   }
-  progress.finish();
 }

@@ -15,7 +15,7 @@ import { reportPaths, writeRowReports, writeSummary, type ReportPaths } from '..
 import { applyAll } from './apply-stage.js';
 import { hashFile } from './hash.js';
 import { ingest } from './ingest.js';
-import { planAll } from './plan-stage.js';
+import { planBatch } from './plan-stage.js';
 import { silentProgress, type Progress } from './progress.js';
 import { removalGuard } from './removal-guard.js';
 
@@ -48,8 +48,8 @@ export interface ImportResult {
 }
 
 /**
- * The one place that wires the import: file → journal → cross-row checks → plan → removal
- * guard → apply → reports. Every stage reads and writes the journal, so a run killed at any
+ * The one place that wires the import: file → validate → plan → journal → cross-row checks →
+ * removal guard → apply → reports. Every stage reads and writes the journal, so a run killed at any
  * point carries on from where it was. A refused file or a tripped guard rejects with
  * `RunRefused` after writing summary.json; the caller maps that to exit code 2.
  */
@@ -71,7 +71,8 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   if (run.state === 'ingesting') {
     rows.clear(); // an ingest cut short restarts from the top: nothing was applied yet
     try {
-      const read = await ingest(rows, { file, mode: run.mode, progress, ...pick(options, 'delimiter', 'extraAliases') });
+      const plan = (batch: Parameters<typeof planBatch>[0]) => planBatch(batch, backend, ctx);
+      const read = await ingest(rows, { file, mode: run.mode, plan, progress, ...pick(options, 'delimiter', 'extraAliases') });
       if (read.unknownColumns.length > 0) logger.warn({ code: 'UNKNOWN_COLUMN', columns: read.unknownColumns }, `ignored unknown columns: ${read.unknownColumns.join(', ')}`);
       if (read.blankLines > 0) logger.warn({ code: 'BLANK_LINES', count: read.blankLines }, `skipped ${read.blankLines} blank lines`);
       if (read.rows === 0) logger.warn({ code: 'NO_DATA_ROWS' }, 'the file has a header and no data rows');
@@ -81,7 +82,6 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
       if (error instanceof RunRefused) await refuse(db, run, paths, 'file-refused', error);
       throw error;
     }
-    await planAll(rows, backend, ctx, progress, rows.countInStates(['valid']));
   }
 
   const removals = rows.countPlannedRemovals();

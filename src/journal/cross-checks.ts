@@ -14,11 +14,11 @@ import type { RunRows } from './rows.js';
 export function markDuplicates(db: Db, rows: RunRows): number {
   indexForCrossChecks(db);
   let marked = 0;
-  marked += markGroups(db, rows, 'key', `state != 'pending'`, 'DUPLICATE_EMAIL', (value, lines) =>
+  marked += markGroups(db, rows, 'key', '1 = 1', 'DUPLICATE_EMAIL', (value, lines) =>
     `${quote(value)} appears on lines ${listLines(lines)}; a user may appear only once in a file, so none of these rows is applied. Keep one row per user.`);
-  marked += markGroups(db, rows, 'phone', `state = 'valid'`, 'DUPLICATE_PHONE_NUMBER', (value, lines) =>
+  marked += markGroups(db, rows, 'phone', 'intent IS NOT NULL', 'DUPLICATE_PHONE_NUMBER', (value, lines) =>
     `Phone Number ${value} is given to the users on lines ${listLines(lines)}; a phone number belongs to one user of the customer.`);
-  marked += markGroups(db, rows, 'ext_key', `state = 'valid'`, 'DUPLICATE_EXTENSION', (value, lines) => {
+  marked += markGroups(db, rows, 'ext_key', 'intent IS NOT NULL', 'DUPLICATE_EXTENSION', (value, lines) => {
     const [location, extension] = value.split('|');
     return `Extension ${extension} is given to the users on lines ${listLines(lines)}, all in location ${quote(location ?? '')}; an extension belongs to one user of a location.`;
   });

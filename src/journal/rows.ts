@@ -5,7 +5,7 @@ import { outcomeOf } from '../domain/outcome.js';
 import type { Action, Intent } from '../domain/user.js';
 import type { ReportRow } from './types.js';
 
-/** A freshly validated line, as ingest writes it. */
+/** A freshly validated (and, when valid, planned) line, as ingest writes it. */
 export interface IngestedRow {
   line: number;
   email: string;
@@ -13,6 +13,8 @@ export interface IngestedRow {
   cells: readonly string[];
   intent?: Intent;
   issues: readonly Issue[];
+  /** Set by planning for a valid line; `pending` when it has a change to apply. */
+  plan?: { action: Action; pending: boolean; issues: readonly Issue[]; note?: string };
 }
 
 /** A line waiting for the next stage: what that stage needs to know of it. */
@@ -22,7 +24,7 @@ export interface WorkRow {
   intent: Intent;
   issues: Issue[];
   plannedAction: Action | null;
-  state: 'valid' | 'pending' | 'in_flight';
+  state: 'pending' | 'in_flight';
 }
 
 export interface FinalRow {
@@ -36,39 +38,42 @@ export interface FinalRow {
 export class RunRows {
   private readonly insert: Statement;
   private readonly window: Statement;
-  private readonly plan: Statement;
   private readonly inFlight: Statement;
   private readonly finish: Statement;
 
   constructor(private readonly db: Db, readonly runId: string) {
     this.insert = db.prepare(
-      `INSERT INTO journal_rows (run_id, line, email, key, cells, intent, issues, phone, ext_key, state, action, status, code, message)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO journal_rows (run_id, line, email, key, cells, intent, issues, note, phone, ext_key, state, planned_action, action, status, code, message)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.window = db.prepare(
       `SELECT line, key, intent, issues, planned_action, state FROM journal_rows
        WHERE run_id = ? AND state IN (?, ?) AND line > ? ORDER BY line LIMIT ?`,
     );
-    this.plan = db.prepare(`UPDATE journal_rows SET state = 'pending', planned_action = ?, issues = ?, note = ? WHERE run_id = ? AND line = ?`);
-    this.inFlight = db.prepare(`UPDATE journal_rows SET state = 'in_flight' WHERE run_id = ? AND line = ?`);
+    this.inFlight = db.prepare(`UPDATE journal_rows SET state = 'in_flight' WHERE run_id = ? AND state = 'pending' AND line <= ?`);
     this.finish = db.prepare(
       `UPDATE journal_rows SET state = 'done', planned_action = COALESCE(planned_action, ?), action = ?, issues = ?, note = ?,
          status = ?, code = ?, message = ? WHERE run_id = ? AND line = ?`,
     );
   }
 
-  /** Writes validated lines in one transaction. An invalid line is final at once. */
+  /**
+   * Writes lines in one transaction. A line with a change to apply is `pending`; any other
+   * (invalid, unchanged, refused by planning) is final at once.
+   */
   readonly add = (rows: readonly IngestedRow[]): void => {
     this.db.transaction(() => {
       for (const row of rows) {
         const attrs = row.intent?.kind === 'set' ? row.intent.attributes : undefined;
         const extKey = attrs?.extension !== undefined && attrs.location !== undefined ? `${attrs.location.toLowerCase()}|${attrs.extension}` : null;
-        const outcome = row.intent ? null : outcomeOf(row.issues);
+        const plan = row.plan;
+        const issues = plan?.issues ?? row.issues;
+        const outcome = plan?.pending ? null : outcomeOf(issues, plan?.note);
         this.insert.run(
           this.runId, row.line, row.email, row.key ?? null, JSON.stringify(row.cells),
-          row.intent ? JSON.stringify(row.intent) : null, JSON.stringify(row.issues),
-          attrs?.phoneNumber ?? null, extKey,
-          outcome ? 'done' : 'valid', outcome ? 'none' : null, outcome?.status ?? null, outcome?.code ?? null, outcome?.message ?? null,
+          row.intent ? JSON.stringify(row.intent) : null, issues.length === 0 ? '[]' : JSON.stringify(issues), plan?.note ?? null,
+          attrs?.phoneNumber ?? null, extKey, outcome ? 'done' : 'pending', plan?.action ?? null, outcome ? (plan?.action ?? 'none') : null,
+          outcome?.status ?? null, outcome?.code ?? null, outcome?.message ?? null,
         );
       }
     })();
@@ -86,18 +91,12 @@ export class RunRows {
     }));
   }
 
-  /** Records the planned change of lines that have something to apply. */
-  readonly markPlanned = (rows: ReadonlyArray<{ line: number; action: Action; issues: readonly Issue[]; note?: string }>): void => {
-    this.db.transaction(() => {
-      for (const r of rows) this.plan.run(r.action, JSON.stringify(r.issues), r.note ?? null, this.runId, r.line);
-    })();
-  };
-
-  /** Committed before the changes are sent: from here on a line "may have been applied". */
-  readonly markInFlight = (lines: readonly number[]): void => {
-    this.db.transaction(() => {
-      for (const line of lines) this.inFlight.run(this.runId, line);
-    })();
+  /**
+   * Committed before the changes are sent: from here on a line "may have been applied".
+   * Windows are taken in line order, so "every pending line up to the window's last" is the window.
+   */
+  readonly markInFlight = (upToLine: number): void => {
+    this.inFlight.run(this.runId, upToLine);
   };
 
   /** Final action and outcome of lines. */
@@ -110,10 +109,10 @@ export class RunRows {
     })();
   };
 
-  /** How many lines are planned as removals (the removal guard's count). */
+  /** How many lines are planned as removals and not refused (the removal guard's count). */
   countPlannedRemovals(): number {
     const row = this.db
-      .prepare(`SELECT COUNT(*) AS n FROM journal_rows WHERE run_id = ? AND planned_action = 'remove'`)
+      .prepare(`SELECT COUNT(*) AS n FROM journal_rows WHERE run_id = ? AND planned_action = 'remove' AND (status IS NULL OR status != 'error')`)
       .get(this.runId) as { n: number };
     return row.n;
   }
@@ -139,19 +138,20 @@ export class RunRows {
   *reportRows(): Generator<ReportRow> {
     const rows = this.db
       .prepare(
-        `SELECT line, email, cells, issues, note, state, planned_action, action, status, code, message
+        `SELECT line, email, CASE WHEN status = 'error' THEN cells END AS cells, issues, note, state, planned_action, action, status, code, message
          FROM journal_rows WHERE run_id = ? ORDER BY line`,
       )
       .iterate(this.runId) as IterableIterator<Record<string, unknown>>;
     for (const r of rows) {
-      const done = r.state === 'done' || r.state === 'invalid';
-      const outcome = done
+      const done = r.state === 'done';
+      const outcome = r.status !== null
         ? { status: r.status as ReportRow['status'], code: (r.code as string | null) ?? '', message: (r.message as string | null) ?? '' }
         : outcomeOf(JSON.parse(r.issues as string) as Issue[], (r.note as string | null) ?? '');
       yield {
         line: r.line as number,
         email: r.email as string,
-        cells: JSON.parse(r.cells as string) as string[],
+        // Only error rows need their cells (errors.csv); skipping the rest saves a parse per line.
+        cells: r.cells === null ? [] : (JSON.parse(r.cells as string) as string[]),
         action: ((done ? r.action : r.planned_action) as Action | null) ?? 'none',
         ...outcome,
       };

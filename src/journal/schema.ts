@@ -4,9 +4,9 @@ import type { Db } from '../db/open.js';
  * The run journal lives in the same SQLite file as the embedded directory. One row per run,
  * one row per input data line. A line moves through these states and never back:
  *
- *   valid → pending → in_flight → done
- *         ↘ done                 (planned as unchanged, none or error: nothing to apply)
- *   done                         (failed validation: final from the start)
+ *   pending → in_flight → done   a line with a change to apply
+ *   done                         any other line (invalid, unchanged, refused while planning):
+ *                                final as soon as it is written
  *
  * `in_flight` is committed before a change is sent and `done` after its result is known, so a
  * killed run knows exactly which lines may or may not have been applied; those are reconciled

@@ -197,7 +197,7 @@ describe('logs', () => {
     const loud = await runCli(importArgs(file, acme.db, join(acme.dir, 'a'), '--dry-run'), { env: { BULKHUB_PROGRESS_INTERVAL_MS: '0' } });
     const lines = loud.stderr.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.some((l) => l.msg === 'run started' && l.runId)).toBe(true);
-    expect(lines.some((l) => l.phase === 'planning' && typeof l.rowsPerSecond === 'number')).toBe(true);
+    expect(lines.some((l) => l.phase === 'validating' && l.rows > 0 && typeof l.rowsPerSecond === 'number')).toBe(true);
     const quiet = await runCli(importArgs(file, acme.db, join(acme.dir, 'b'), '--quiet'));
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
