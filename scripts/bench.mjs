@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// The benchmark: how close bulkhub is to the machine, as ratios measured in one run.
+//
+//   npm run bench                          100,000 and 1,000,000 rows, writes BENCHMARKS.md
+//   npm run bench -- --rows 20000          one size
+//   npm run bench -- --no-write            print only
+//   npm run bench -- --cli path/main.js    measure another build (e.g. an older commit)
+//
+// For each size it generates a deterministic file (scripts/generate-users.mjs) and runs, each
+// as its own child process with its wall time and peak resident memory:
+//   floor     read the file and count lines in Node
+//   baseline  csv-parse alone, streaming, counting records
+//   validate  bulkhub users validate (the full plan against an empty directory)
+//   import    bulkhub users import into a fresh embedded directory
+//   reimport  the same import again (every row unchanged)
+// Ratios to the baseline are what to compare: absolute times on shared machines drift.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, totalmem, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', multiple: true },
+    dir: { type: 'string', default: join(root, '.bench') },
+    cli: { type: 'string', default: join(root, 'dist/src/cli/main.js') },
+    label: { type: 'string', default: 'current' },
+    'no-write': { type: 'boolean', default: false },
+    out: { type: 'string', default: join(root, 'BENCHMARKS.md') },
+  },
+});
+const sizes = (values.rows ?? ['100000', '1000000']).map(Number);
+const dir = values.dir;
+mkdirSync(dir, { recursive: true });
+const rssProbe = join(root, 'scripts/bench/max-rss.mjs');
+
+/** Runs one node process; returns wall seconds and peak RSS in MB (from the process itself). */
+function measure(name, args, expectCodes = [0, 1]) {
+  const rssFile = join(dir, `${name}.rss`);
+  rmSync(rssFile, { force: true });
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--import', rssProbe, ...args], {
+    cwd: dir,
+    env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (!expectCodes.includes(result.status)) {
+    throw new Error(`${name} exited with ${result.status} (${result.signal ?? ''}):\n${result.stderr.slice(-2000)}`);
+  }
+  const rssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  return { name, seconds, rssMb, stdout: result.stdout };
+}
+
+/** A directory with the bench customer: 50 locations and one site, as the generator expects. */
+function freshDirectory(path) {
+  rmSync(path, { force: true });
+  rmSync(`${path}-wal`, { force: true });
+  rmSync(`${path}-shm`, { force: true });
+  const setup = `
+    const { openDb } = await import(${JSON.stringify(join(root, 'dist/src/db/open.js'))});
+    const { migrateDirectory } = await import(${JSON.stringify(join(root, 'dist/src/backends/sqlite/schema.js'))});
+    const d = await import(${JSON.stringify(join(root, 'dist/src/backends/sqlite/directory.js'))});
+    const db = openDb(${JSON.stringify(path)}); migrateDirectory(db);
+    d.createCustomer(db, { id: 'bench', name: 'Bench BV', adminEmail: 'admin@bench.example.com', package: 'webex_meetings' });
+    for (let i = 0; i < 50; i++) d.addLocation(db, { customerId: 'bench', name: 'Site ' + i, country: 'NL' });
+    d.addSite(db, { customerId: 'bench', url: 'bench.webex.com' }); db.close();`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', setup], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(result.stderr);
+}
+
+function benchSize(rows) {
+  const file = join(dir, `users-${rows}.csv`);
+  if (!existsSync(file)) {
+    const gen = spawnSync(process.execPath, [join(root, 'scripts/generate-users.mjs'), '--rows', String(rows), '--out', file]);
+    if (gen.status !== 0) throw new Error('generator failed');
+  }
+  const cli = (...args) => [values.cli, ...args, '--customer', 'bench', '--quiet'];
+  const results = [];
+  results.push(measure('floor', [join(root, 'scripts/bench/count-lines.mjs'), file], [0]));
+  results.push(measure('baseline', [join(root, 'scripts/bench/csv-parse-count.mjs'), file], [0]));
+  const validateDb = join(dir, 'validate.db');
+  freshDirectory(validateDb);
+  results.push(measure('validate', cli('users', 'validate', file, '--db', validateDb, '--out', join(dir, 'out-validate'))));
+  const importDb = join(dir, 'import.db');
+  freshDirectory(importDb);
+  results.push(measure('import', cli('users', 'import', file, '--db', importDb, '--out', join(dir, 'out-import'))));
+  results.push(measure('reimport', cli('users', 'import', file, '--db', importDb, '--out', join(dir, 'out-reimport'))));
+  const summary = JSON.parse(readFileSync(join(dir, 'out-reimport', 'summary.json'), 'utf8'));
+  if (summary.added + summary.modified + summary.removed !== 0) throw new Error('the re-import changed something');
+  const baseline = results.find((r) => r.name === 'baseline').seconds;
+  for (const r of results) {
+    r.rowsPerSecond = Math.round(rows / r.seconds);
+    r.ratio = r.seconds / baseline;
+  }
+  return { rows, results };
+}
+
+function table(runs) {
+  const lines = ['| rows | step | wall s | rows/s | × baseline | peak RSS MB |', '|---:|---|---:|---:|---:|---:|'];
+  for (const { rows, results } of runs) {
+    for (const r of results) {
+      lines.push(`| ${rows.toLocaleString('en')} | ${r.name} | ${r.seconds.toFixed(2)} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.ratio.toFixed(2)} | ${Math.round(r.rssMb)} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+const runs = sizes.map((rows) => {
+  process.stderr.write(`bench: ${rows.toLocaleString('en')} rows...\n`);
+  return benchSize(rows);
+});
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}`;
+const text = `### ${values.label} (${new Date().toISOString().slice(0, 10)})\n\nMachine: ${machine}\n\n${table(runs)}\n`;
+process.stdout.write(`${text}\n`);
+if (!values['no-write']) {
+  const previous = existsSync(values.out) ? readFileSync(values.out, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`. Newest measurements last.\n';
+  writeFileSync(values.out, `${previous.trimEnd()}\n\n${text}`);
+}
