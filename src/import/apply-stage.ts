@@ -30,10 +30,13 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
   const limit = pLimit(options.concurrency);
   let done = 0;
   let windows = 0;
+  // Windows go forward in line order; a line never returns to pending, so a keyset is exact.
+  let after = 0;
   for (;;) {
-    const window = rows.nextWindow(['pending', 'in_flight'], 0, options.windowSize);
+    const window = rows.nextWindow(['pending', 'in_flight'], after, options.windowSize);
     if (window.length === 0) break;
-    rows.markInFlight(window[window.length - 1]!.line);
+    rows.markInFlight(after, window[window.length - 1]!.line);
+    after = window[window.length - 1]!.line;
 
     const current = await lookUp(backend, ctx.customerId, window.map((r) => r.key));
     const final: FinalRow[] = [];

@@ -48,9 +48,9 @@ export class RunRows {
     );
     this.window = db.prepare(
       `SELECT line, key, intent, issues, planned_action, state FROM journal_rows
-       WHERE run_id = ? AND state IN (?, ?) AND line > ? ORDER BY line LIMIT ?`,
+       WHERE run_id = ? AND line > ? AND state IN (?, ?) ORDER BY line LIMIT ?`,
     );
-    this.inFlight = db.prepare(`UPDATE journal_rows SET state = 'in_flight' WHERE run_id = ? AND state = 'pending' AND line <= ?`);
+    this.inFlight = db.prepare(`UPDATE journal_rows SET state = 'in_flight' WHERE run_id = ? AND line > ? AND line <= ? AND state = 'pending'`);
     this.finish = db.prepare(
       `UPDATE journal_rows SET state = 'done', planned_action = COALESCE(planned_action, ?), action = ?, issues = ?, note = ?,
          status = ?, code = ?, message = ? WHERE run_id = ? AND line = ?`,
@@ -81,7 +81,7 @@ export class RunRows {
 
   /** Up to `size` lines in `states`, after line `after`, in line order. */
   nextWindow(states: readonly [string, string], after: number, size: number): WorkRow[] {
-    return (this.window.all(this.runId, states[0], states[1], after, size) as Record<string, unknown>[]).map((r) => ({
+    return (this.window.all(this.runId, after, states[0], states[1], size) as Record<string, unknown>[]).map((r) => ({
       line: r.line as number,
       key: r.key as string,
       intent: JSON.parse(r.intent as string) as Intent,
@@ -93,10 +93,10 @@ export class RunRows {
 
   /**
    * Committed before the changes are sent: from here on a line "may have been applied".
-   * Windows are taken in line order, so "every pending line up to the window's last" is the window.
+   * A window is every pending line in a range of lines, so one statement marks it.
    */
-  readonly markInFlight = (upToLine: number): void => {
-    this.inFlight.run(this.runId, upToLine);
+  readonly markInFlight = (afterLine: number, upToLine: number): void => {
+    this.inFlight.run(this.runId, afterLine, upToLine);
   };
 
   /** Final action and outcome of lines. */
