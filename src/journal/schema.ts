@@ -55,7 +55,8 @@ export function migrateJournal(db: Db): void {
       message TEXT,
       PRIMARY KEY (run_id, line)
     ) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS journal_rows_by_state ON journal_rows (run_id, state, line);
+    -- Windows walk the primary key by line; an index on state would only cost on every write.
+    DROP INDEX IF EXISTS journal_rows_by_state;
   `);
 }
 
