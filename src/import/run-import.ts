@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Backend } from '../backends/port.js';
 import type { Db } from '../db/open.js';
 import { RunRefused } from '../domain/codes.js';
+import { COLUMNS } from '../domain/columns.js';
 import { planContext } from '../domain/plan.js';
 import type { ImportMode } from '../domain/row.js';
 import { markDuplicates } from '../journal/cross-checks.js';
@@ -65,7 +66,10 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   backend.tagRun?.(run.id);
   const rows = new RunRows(db, run.id);
   const paths = reportPaths(run.outDir);
-  const ctx = planContext(customer.customerId, run.mode, customer.locations, customer.sites);
+  const ctx = planContext(customer.customerId, run.mode, customer.locations, customer.sites, backend.unmanaged);
+  if (backend.unmanaged?.length) {
+    logger.warn({ backend: backend.name, columns: backend.unmanaged }, `${backend.name} has no API for ${backend.unmanaged.map((k) => COLUMNS[k]).join(' and ')}: those columns are validated but not applied`);
+  }
   logger.info({ runId: run.id, customerId: run.customerId, file, resumed, dryRun: run.dryRun }, resumed ? 'resuming run' : 'run started');
 
   if (run.state === 'ingesting') {
