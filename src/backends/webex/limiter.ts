@@ -16,8 +16,11 @@ export interface LimiterOptions {
   calmMs?: number;
   /** Rate decrease factor on a throttle (TCP-like AIMD with a gentle cut: the pause refills the server's bucket). */
   backoffFactor?: number;
-  /** Requests per second added for each calm period once a rate was learned. */
+  /** Requests per second added for each calm period once a rate was learned: the larger of a step and a share. */
   rateStep?: number;
+  rateGrowth?: number;
+  /** Sends in the last second below which a throttle teaches no rate. */
+  evidence?: number;
   /** The rate never drops below this (requests per second). */
   minRate?: number;
   now?: () => number;
@@ -65,8 +68,12 @@ export class Governor {
     s.lastIncreaseAt = now + waitMs;
     s.concurrency = Math.max(1, Math.floor(s.concurrency / 2));
     // What we were sending when the server's bucket ran dry is at or above its limit. Before the
-    // first throttle there is no rate yet: the last second's sends are the measure.
-    const sending = Number.isFinite(s.rate) ? s.rate : Math.max(this.sendRate(now), 1);
+    // first throttle there is no rate yet: the last second's sends are the measure. A throttle
+    // after only a few sends says nothing about our rate (a burst aimed at everyone, another
+    // client): it pauses us, but teaches no rate.
+    const sent = this.sendRate(now);
+    if (!Number.isFinite(s.rate) && sent < this.options.evidence) return;
+    const sending = Number.isFinite(s.rate) ? s.rate : sent;
     s.rate = Math.max(this.options.minRate, sending * this.options.backoffFactor);
   }
 
@@ -78,7 +85,7 @@ export class Governor {
     if (s.concurrency < this.options.maxConcurrency) s.concurrency += 1;
     // Grow the rate only while it is what holds us back; otherwise it would drift far above
     // what we really send, and the next throttle would have to cut it many times.
-    if (Number.isFinite(s.rate) && this.sendRate(now) >= s.rate * 0.8) s.rate += this.options.rateStep;
+    if (Number.isFinite(s.rate) && this.sendRate(now) >= s.rate * 0.8) s.rate += Math.max(this.options.rateStep, s.rate * this.options.rateGrowth);
   }
 
   /** The earliest time the next request may leave, given the pause and the rate. */
@@ -91,7 +98,7 @@ export class Governor {
   }
 }
 
-export const LIMITER_DEFAULTS = { calmMs: 1000, backoffFactor: 0.85, rateStep: 0.5, minRate: 0.5 } as const;
+export const LIMITER_DEFAULTS = { calmMs: 1000, backoffFactor: 0.85, rateStep: 0.5, rateGrowth: 0.02, minRate: 0.5, evidence: 5 } as const;
 
 export class AdaptiveLimiter {
   readonly governor: Governor;
