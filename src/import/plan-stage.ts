@@ -1,6 +1,8 @@
+import pLimit from 'p-limit';
 import type { Backend } from '../backends/port.js';
 import { LOOKUP_BATCH_SIZE } from '../backends/port.js';
-import { planRow, type PlanContext } from '../domain/plan.js';
+import { rowError } from '../domain/codes.js';
+import { planRow, type Plan, type PlanContext } from '../domain/plan.js';
 import type { FinalRow, RunRows } from '../journal/rows.js';
 import type { Progress } from './progress.js';
 
@@ -9,8 +11,10 @@ import type { Progress } from './progress.js';
  * of e-mails. Lines with something to apply become `pending` with their planned action; the
  * rest (unchanged, errors such as an unknown location) are final here.
  */
-export async function planAll(rows: RunRows, backend: Backend, ctx: PlanContext, progress: Progress, total: number): Promise<void> {
+export async function planAll(rows: RunRows, backend: Backend, ctx: PlanContext, progress: Progress, total: number,
+  options: { precheck?: boolean; concurrency?: number } = {}): Promise<void> {
   progress.start('planning', total, 'rows');
+  const limit = pLimit(options.concurrency ?? 8);
   let after = 0;
   let done = 0;
   for (;;) {
@@ -20,16 +24,38 @@ export async function planAll(rows: RunRows, backend: Backend, ctx: PlanContext,
     const current = await backend.findUsers(ctx.customerId, window.map((r) => r.key));
     const pending: FinalRow[] = [];
     const final: FinalRow[] = [];
-    for (const row of window) {
-      const plan = planRow(row.intent, current.get(row.key), ctx);
-      const issues = [...row.issues, ...plan.issues];
-      if (plan.op) pending.push({ line: row.line, action: plan.action, issues, ...(plan.note ? { note: plan.note } : {}) });
+    const plans = window.map((row) => planRow(row.intent, current.get(row.key), ctx));
+    const refusals = options.precheck && backend.precheck ? await precheckAdds(backend, plans, limit) : [];
+    window.forEach((row, i) => {
+      const plan = plans[i]!;
+      const refusal = refusals[i];
+      const issues = [...row.issues, ...plan.issues, ...(refusal ? [refusal] : [])];
+      if (refusal) final.push({ line: row.line, action: plan.action, issues });
+      else if (plan.op) pending.push({ line: row.line, action: plan.action, issues, ...(plan.note ? { note: plan.note } : {}) });
       else final.push({ line: row.line, action: plan.action, issues, ...(plan.note ? { note: plan.note } : {}) });
-    }
+    });
     rows.markPlanned(pending);
     rows.markDone(final);
     done += window.length;
     progress.update(done);
   }
   progress.finish();
+}
+
+/**
+ * `--dry-run --precheck`: asks the target about every planned add (Webex: POST
+ * /wholesale/subscribers/validate), so the dry run catches what the real run would hit. A
+ * refused add becomes an error of its row; the others stay planned.
+ */
+async function precheckAdds(backend: Backend, plans: readonly Plan[], limit: ReturnType<typeof pLimit>): Promise<Array<ReturnType<typeof rowError> | undefined>> {
+  return Promise.all(
+    plans.map((plan) =>
+      plan.op?.kind === 'add'
+        ? limit(async () => {
+            const result = await backend.precheck!(plan.op!);
+            return result.status === 'error' ? rowError(result.code, result.message) : undefined;
+          })
+        : undefined,
+    ),
+  );
 }

@@ -37,6 +37,8 @@ export interface ImportOptions {
   extraAliases?: Record<string, string>;
   concurrency?: number;
   windowSize?: number;
+  /** Dry run only: ask the target about every planned add (Backend.precheck). */
+  precheck?: boolean;
   logger: Logger;
   progress?: Progress;
 }
@@ -85,7 +87,10 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
       if (error instanceof RunRefused) await refuse(db, run, paths, 'file-refused', error);
       throw error;
     }
-    await planAll(rows, backend, ctx, progress, rows.countInStates(['valid']));
+    await planAll(rows, backend, ctx, progress, rows.countInStates(['valid']), {
+      precheck: (options.precheck ?? false) && run.dryRun,
+      concurrency: options.concurrency ?? 8,
+    });
   }
 
   const removals = rows.countPlannedRemovals();

@@ -30,3 +30,11 @@ export function backendFor(fake: FakeWebex, options: Partial<WebexBackendOptions
     ...options,
   });
 }
+
+/** A calling user made directly in the fake (someone else's change): holds `extension` in `location`. */
+export function seedCallingUser(fake: FakeWebex, email: string, extension: string, location = ACME.locations[0]): void {
+  const org = fake.state.orgOf(ACME.id)!;
+  const locationId = org.locations.find((l) => l.name === location)!.id;
+  const person = fake.state.addPerson(org, email, { firstName: 'Some', lastName: 'One', extension, locationId });
+  fake.state.addSubscriber(ACME.id, email, 'webex_calling', person.id);
+}
