@@ -82,6 +82,18 @@ describe('users import --backend webex (the built CLI against the fake Webex)', 
     expect(fake.state.creations().get('user1@acme.nl')).toBe(1);
   });
 
+  it('users export --backend webex writes a file that imports back unchanged', async () => {
+    const file = write('in.csv', [HEADER, meetingsUser(1), callingUser(1, '1001', { displayName: 'Cal the caller', phoneNumber: '+31201234567' })]);
+    expect((await runCli(args(file, 'first'), { env: env() })).code).toBe(0);
+    const exported = await runCli(['users', 'export', '--backend', 'webex', '--customer', ACME.id, '--out', join(dir, 'export.csv')], { env: env() });
+    expect(exported.code).toBe(0);
+    const rows = await readReport(join(dir, 'export.csv'));
+    expect(rows.map((r) => r[0])).toEqual(['User ID/Email (Required)', ACME.adminEmail, 'caller1@acme.nl', 'user1@acme.nl']);
+    const again = await runCli([...args(join(dir, 'export.csv'), 'again'), '--dry-run'], { env: env() });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'again', 'summary.json'), 'utf8'))).toMatchObject({ rows: 3, unchanged: 3 });
+  });
+
   it('--dry-run --precheck asks Webex about every add and changes nothing', async () => {
     await runCli(args(write('holder.csv', [HEADER, callingUser(1, '2001')]), 'holder'), { env: env() });
     const before = fake.state.mutations.length;
@@ -134,7 +146,6 @@ describe('users import --backend webex (the built CLI against the fake Webex)', 
     expect(results.every((r) => r[2] === 'add' && r[3] === 'ok')).toBe(true);
     expect(results[0]![5]).toContain('confirmed against the target');
 
-    // The journal of a Webex run is synced on every commit.
     const db = openDb(join(dir, 'journal.db'), { readonly: true });
     expect(db.prepare('SELECT backend FROM journal_runs').pluck().all()).toEqual(['webex']);
     db.close();
