@@ -1,5 +1,5 @@
-import type { RowCode } from '../domain/codes.js';
-import type { DirectoryUser, Operation } from '../domain/user.js';
+import type { RowCode, WarningCode } from '../domain/codes.js';
+import type { AttributeKey, DirectoryUser, Operation } from '../domain/user.js';
 
 /** What the planner needs to know about the customer before it plans any row. */
 export interface CustomerFacts {
@@ -13,9 +13,12 @@ export interface CustomerFacts {
   userCount: number;
 }
 
-/** The outcome of one operation. A refused change is data, not an exception. */
+/**
+ * The outcome of one operation. A refused change is data, not an exception. An accepted one
+ * may carry a warning the row must show (Webex: the user must first accept the move).
+ */
 export type OperationResult =
-  | { status: 'ok'; id?: string; note?: string }
+  | { status: 'ok'; id?: string; note?: string; warning?: { code: WarningCode; message: string } }
   | { status: 'error'; code: RowCode; message: string };
 
 /**
@@ -25,6 +28,12 @@ export type OperationResult =
  */
 export interface Backend {
   readonly name: string;
+
+  /**
+   * Optional: attributes the target has no way to hold (Webex has no public API for the Jabber
+   * columns). The planner still validates them but never compares nor sends them.
+   */
+  readonly unmanaged?: readonly AttributeKey[];
 
   /**
    * The customer's locations, sites and user count. Rejects with `RunRefused`
@@ -48,6 +57,12 @@ export interface Backend {
    * `apply` with bounded concurrency when it is absent.
    */
   applyMany?(ops: readonly Operation[]): Promise<OperationResult[]>;
+
+  /**
+   * Optional: asks the target whether an operation would succeed, changing nothing (Webex:
+   * POST /wholesale/subscribers/validate). `--dry-run --precheck` calls it for every planned add.
+   */
+  precheck?(op: Operation): Promise<OperationResult>;
 
   /** Optional: tags the changes that follow with the run making them, for the target's audit trail. */
   tagRun?(runId: string): void;

@@ -1,5 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
+import type { Logger } from 'pino';
+import type { Backend } from '../backends/port.js';
 import { createSqliteBackend } from '../backends/sqlite/backend.js';
+import { createWebexBackend } from '../backends/webex/backend.js';
+import { DEFAULT_BASE_URL } from '../backends/webex/http.js';
+import type { Db } from '../db/open.js';
 import { migrateDirectory } from '../backends/sqlite/schema.js';
 import { loadHeaderMapFile } from '../csv/header-map.js';
 import { RunRefused } from '../domain/codes.js';
@@ -12,7 +17,14 @@ import { EXIT } from './exit-codes.js';
 import { createLogger } from './log.js';
 import { progressDisplay } from './progress-display.js';
 
-interface ImportArgs extends GlobalArgs {
+type BackendName = 'sqlite' | 'webex';
+
+interface BackendArgs extends GlobalArgs {
+  backend: BackendName;
+  concurrency?: number;
+}
+
+interface ImportArgs extends BackendArgs {
   file: string;
   customer: string;
   dryRun?: boolean;
@@ -23,12 +35,21 @@ interface ImportArgs extends GlobalArgs {
   delimiter?: string;
   headerMap?: string;
   concurrency: number;
+  precheck?: boolean;
 }
 
 const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\\t': '\t', '\t': '\t', tab: '\t' };
 
+function backendOption<T>(y: Argv<T>) {
+  return y.option('backend', {
+    choices: ['sqlite', 'webex'] as const,
+    default: 'sqlite' as const,
+    describe: 'sqlite: the embedded directory; webex: Webex itself (token in WEBEX_ACCESS_TOKEN, base URL in WEBEX_API_URL)',
+  });
+}
+
 function importOptions<T>(y: Argv<T>) {
-  return y
+  return backendOption(y)
     .positional('file', { type: 'string', demandOption: true, describe: 'The users CSV (UTF-8; comma, semicolon or tab)' })
     .option('customer', { type: 'string', demandOption: true, describe: 'Customer id the users belong to' })
     .option('out', { type: 'string', describe: 'Folder for results.csv, errors.csv and summary.json', defaultDescription: './bulkhub-reports/<run id>/' })
@@ -50,6 +71,7 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
   builder: (y) =>
     importOptions(y)
       .option('dry-run', { type: 'boolean', describe: 'Plan and write the reports, change nothing' })
+      .option('precheck', { type: 'boolean', describe: 'With --dry-run and --backend webex: ask Webex to validate every planned add' })
       .example('$0 users import samples/clean-add.csv --customer acme', 'add the users of a file')
       .example('$0 users import nightly.csv --customer acme --dry-run', 'see what would change')
       .example('$0 users import errors.csv --customer acme', 'feed a fixed error report back in') as Argv<ImportArgs>,
@@ -59,11 +81,12 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
 const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
   command: 'validate <file>',
   describe: 'Same as "import --dry-run": every check and the full plan, nothing changed',
-  builder: (y) => importOptions(y) as Argv<ImportArgs>,
+  builder: (y) =>
+    importOptions(y).option('precheck', { type: 'boolean', describe: 'With --backend webex: ask Webex to validate every planned add' }) as Argv<ImportArgs>,
   handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true })),
 };
 
-interface ExportArgs extends GlobalArgs {
+interface ExportArgs extends BackendArgs {
   customer: string;
   out?: string;
 }
@@ -72,18 +95,22 @@ const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
   command: 'export',
   describe: "Write the customer's users as an import CSV (importing it again changes nothing)",
   builder: (y) =>
-    y
+    backendOption(y)
       .option('customer', { type: 'string', demandOption: true, describe: 'Customer id' })
       .option('out', { type: 'string', describe: 'File to write', defaultDescription: 'stdout' }) as Argv<ExportArgs>,
   handler: (argv) =>
     runCommand(async () => {
-      const db = openDbFromArgs(argv);
-      migrateDirectory(db);
-      const backend = createSqliteBackend(db);
-      await backend.getCustomer(argv.customer);
-      const count = await exportUsers(backend, argv.customer, argv.out);
-      if (argv.out) process.stderr.write(`Wrote ${count} users to ${argv.out}\n`);
-      db.close();
+      const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
+      const db = argv.backend === 'webex' ? undefined : openDbFromArgs(argv);
+      const backend = openBackend(argv, db, logger);
+      try {
+        await backend.getCustomer(argv.customer);
+        const count = await exportUsers(backend, argv.customer, argv.out);
+        if (argv.out) process.stderr.write(`Wrote ${count} users to ${argv.out}\n`);
+      } finally {
+        await backend.close();
+        db?.close();
+      }
     }),
 };
 
@@ -99,10 +126,18 @@ async function importUsers(argv: ImportArgs): Promise<number> {
   if (argv.delimiter !== undefined && delimiter === undefined) {
     throw new RunRefused('BAD_ARGUMENTS', `--delimiter must be comma, semicolon or tab, not "${argv.delimiter}".`);
   }
+  if (argv.precheck && !argv.dryRun) throw new RunRefused('BAD_ARGUMENTS', '--precheck only goes with --dry-run (or users validate).');
+  if (argv.precheck && argv.backend !== 'webex') throw new RunRefused('BAD_ARGUMENTS', '--precheck asks Webex: it needs --backend webex.');
   const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
-  const db = openDbFromArgs(argv, { durability: 'normal' });
-  migrateDirectory(db);
-  const backend = createSqliteBackend(db);
+  // The journal records remote changes for Webex: they cannot roll back with the file, so FULL.
+  const db = openDbFromArgs(argv, { durability: argv.backend === 'webex' ? 'full' : 'normal' });
+  let backend: Backend;
+  try {
+    backend = openBackend(argv, db, logger);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   try {
     const result = await runImport({
       file: argv.file,
@@ -117,6 +152,7 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       delimiter,
       extraAliases: argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined,
       concurrency: argv.concurrency,
+      precheck: argv.precheck ?? false,
       logger,
       progress: progressDisplay(logger, { quiet: argv.quiet }),
     });
@@ -131,6 +167,22 @@ async function importUsers(argv: ImportArgs): Promise<number> {
     await backend.close();
     db.close();
   }
+}
+
+/**
+ * The target of a command. For Webex the token comes from the environment only (never argv,
+ * which `ps` and shell history show) and goes nowhere but the Authorization header.
+ */
+function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger): Backend {
+  if (argv.backend === 'webex') {
+    const token = process.env.WEBEX_ACCESS_TOKEN?.trim();
+    if (!token) throw new RunRefused('BAD_ARGUMENTS', '--backend webex needs a Webex access token in the environment variable WEBEX_ACCESS_TOKEN.');
+    const baseUrl = process.env.WEBEX_API_URL?.trim() || DEFAULT_BASE_URL;
+    if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) throw new RunRefused('BAD_ARGUMENTS', `WEBEX_API_URL must be an http(s) URL such as ${DEFAULT_BASE_URL}.`);
+    return createWebexBackend({ baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger });
+  }
+  migrateDirectory(db!);
+  return createSqliteBackend(db!);
 }
 
 function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, result?: ImportResult): void {

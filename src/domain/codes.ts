@@ -50,6 +50,7 @@ export const WARNING_CODES = {
   UNKNOWN_COLUMN: 'A header cell is not a known column; its values are ignored.',
   BLANK_LINES: 'Blank lines were skipped.',
   NO_DATA_ROWS: 'The file has a header and no data rows.',
+  PENDING_USER_MIGRATION: 'Webex: the user has an account elsewhere and must accept the move by e-mail first.',
 } as const;
 
 export const RUN_CODES = {

@@ -19,8 +19,8 @@ export function outcomeOf(issues: readonly Issue[], note = ''): RowOutcome {
   return {
     status: errors.length > 0 ? 'error' : 'warning',
     code: shown[0]!.code,
-    message: (errors.length > 0 ? [...errors, ...issues.filter((i) => i.severity === 'warning')] : shown)
-      .map((i) => i.message)
+    // A warning row was applied: its note (what changed, how a fault was settled) still matters.
+    message: [...(errors.length > 0 ? [...errors, ...issues.filter((i) => i.severity === 'warning')] : shown).map((i) => i.message), ...(errors.length === 0 && note ? [note] : [])]
       .join(' | '),
   };
 }

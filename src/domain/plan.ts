@@ -3,7 +3,7 @@ import { rowError, rowWarning, type Issue } from './codes.js';
 import { quote } from './fields.js';
 import { NEEDS_NUMBER_AND_LOCATION, PACKAGE_COLUMN, wantsPreferredSite, type PackageId } from './packages.js';
 import type { ImportMode } from './row.js';
-import { ATTRIBUTE_KEYS, type Action, type DirectoryUser, type Intent, type Operation, type UserAttributes } from './user.js';
+import { ATTRIBUTE_KEYS, type Action, type AttributeKey, type DirectoryUser, type Intent, type Operation, type UserAttributes } from './user.js';
 
 /** What the planner knows about the customer: its id and the names it can refer to. */
 export interface PlanContext {
@@ -13,6 +13,8 @@ export interface PlanContext {
   locations: ReadonlyMap<string, string>;
   /** Lower-case site host → the customer's own spelling. */
   sites: ReadonlyMap<string, string>;
+  /** Attributes the target cannot hold (Backend.unmanaged): validated, never compared nor sent. */
+  unmanaged: ReadonlySet<AttributeKey>;
 }
 
 export interface Plan {
@@ -24,12 +26,14 @@ export interface Plan {
   note?: string;
 }
 
-export function planContext(customerId: string, mode: ImportMode, locations: readonly string[], sites: readonly string[]): PlanContext {
+export function planContext(customerId: string, mode: ImportMode, locations: readonly string[], sites: readonly string[],
+  unmanaged: readonly AttributeKey[] = []): PlanContext {
   return {
     customerId,
     mode,
     locations: new Map(locations.map((name) => [name.toLowerCase(), name])),
     sites: new Map(sites.map((url) => [url.toLowerCase(), url])),
+    unmanaged: new Set(unmanaged),
   };
 }
 
@@ -41,8 +45,10 @@ export function planRow(intent: Intent, current: DirectoryUser | undefined, ctx:
   if (intent.kind === 'remove') return planRemoval(intent.email, current, ctx);
 
   const issues: Issue[] = [];
-  const attributes = resolveNames(intent.attributes, ctx, issues);
+  const resolved = resolveNames(intent.attributes, ctx, issues);
   if (issues.length > 0) return { action: 'none', issues };
+  // Mandatory fields are checked on what the row says; only what the target holds is planned.
+  const attributes = managed(resolved, ctx);
 
   if (current === undefined) {
     if (intent.package === undefined) {
@@ -56,7 +62,7 @@ export function planRow(intent: Intent, current: DirectoryUser | undefined, ctx:
         ],
       };
     }
-    const missing = mandatoryFields(intent.package, attributes);
+    const missing = mandatoryFields(intent.package, resolved);
     if (missing.length > 0) return { action: 'none', issues: missing };
     const added: UserAttributes = { ...defaultLicences(ctx.mode), ...attributes };
     return {
@@ -79,7 +85,7 @@ export function planRow(intent: Intent, current: DirectoryUser | undefined, ctx:
     };
   }
   if (packageChanges) {
-    const missing = mandatoryFields(intent.package!, attributes);
+    const missing = mandatoryFields(intent.package!, resolved);
     if (missing.length > 0) return { action: 'none', issues: missing };
   }
   const changes = differences(attributes, current);
@@ -109,6 +115,11 @@ function planRemoval(email: string, current: DirectoryUser | undefined, ctx: Pla
     };
   }
   return { action: 'remove', op: { kind: 'remove', customerId: ctx.customerId, email, id: current.id }, issues: [] };
+}
+
+function managed(attributes: UserAttributes, ctx: PlanContext): UserAttributes {
+  if (ctx.unmanaged.size === 0) return attributes;
+  return Object.fromEntries(Object.entries(attributes).filter(([key]) => !ctx.unmanaged.has(key as AttributeKey))) as UserAttributes;
 }
 
 /** Location and site must exist in the customer; their spelling becomes the customer's own. */

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { Backend, OperationResult } from '../backends/port.js';
-import { rowError } from '../domain/codes.js';
+import { rowError, rowWarning } from '../domain/codes.js';
 import { planRow, type PlanContext } from '../domain/plan.js';
 import type { Operation } from '../domain/user.js';
 import type { FinalRow, RunRows, WorkRow } from '../journal/rows.js';
@@ -70,7 +70,11 @@ function applyOps(backend: Backend, ops: Operation[], limit: ReturnType<typeof p
 
 function finalFor(row: WorkRow, action: FinalRow['action'], result: OperationResult, planNote?: string): FinalRow {
   const note = [planNote, result.status === 'ok' ? result.note : undefined].filter(Boolean).join(' ');
-  if (result.status === 'ok') return { line: row.line, action, issues: row.issues, ...(note ? { note } : {}) };
+  if (result.status === 'ok') {
+    // The target's warning goes first: it is what the row's code should say (e.g. the user must accept the move).
+    const issues = result.warning ? [rowWarning(result.warning.code, result.warning.message), ...row.issues] : row.issues;
+    return { line: row.line, action, issues, ...(note ? { note } : {}) };
+  }
   return { line: row.line, action, issues: [...row.issues, rowError(result.code, result.message)] };
 }
 

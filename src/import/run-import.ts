@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Backend } from '../backends/port.js';
 import type { Db } from '../db/open.js';
 import { RunRefused } from '../domain/codes.js';
+import { COLUMNS } from '../domain/columns.js';
 import { planContext } from '../domain/plan.js';
 import type { ImportMode } from '../domain/row.js';
 import { markDuplicates } from '../journal/cross-checks.js';
@@ -15,7 +16,7 @@ import { reportPaths, writeRowReports, writeSummary, type ReportPaths } from '..
 import { applyAll } from './apply-stage.js';
 import { hashFile } from './hash.js';
 import { ingest } from './ingest.js';
-import { planBatch } from './plan-stage.js';
+import { batchPlanner } from './plan-stage.js';
 import { silentProgress, type Progress } from './progress.js';
 import { removalGuard } from './removal-guard.js';
 
@@ -36,6 +37,8 @@ export interface ImportOptions {
   extraAliases?: Record<string, string>;
   concurrency?: number;
   windowSize?: number;
+  /** Dry run only: ask the target about every planned add (Backend.precheck). */
+  precheck?: boolean;
   logger: Logger;
   progress?: Progress;
 }
@@ -65,13 +68,16 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   backend.tagRun?.(run.id);
   const rows = new RunRows(db, run.id);
   const paths = reportPaths(run.outDir);
-  const ctx = planContext(customer.customerId, run.mode, customer.locations, customer.sites);
+  const ctx = planContext(customer.customerId, run.mode, customer.locations, customer.sites, backend.unmanaged);
+  if (backend.unmanaged?.length) {
+    logger.warn({ backend: backend.name, columns: backend.unmanaged }, `${backend.name} has no API for ${backend.unmanaged.map((k) => COLUMNS[k]).join(' and ')}: those columns are validated but not applied`);
+  }
   logger.info({ runId: run.id, customerId: run.customerId, file, resumed, dryRun: run.dryRun }, resumed ? 'resuming run' : 'run started');
 
   if (run.state === 'ingesting') {
     rows.clear(); // an ingest cut short restarts from the top: nothing was applied yet
     try {
-      const plan = (batch: Parameters<typeof planBatch>[0]) => planBatch(batch, backend, ctx);
+      const plan = batchPlanner(backend, ctx, { precheck: (options.precheck ?? false) && run.dryRun, concurrency: options.concurrency ?? 8 });
       const read = await ingest(rows, { file, mode: run.mode, plan, progress, ...pick(options, 'delimiter', 'extraAliases') });
       if (read.unknownColumns.length > 0) logger.warn({ code: 'UNKNOWN_COLUMN', columns: read.unknownColumns }, `ignored unknown columns: ${read.unknownColumns.join(', ')}`);
       if (read.blankLines > 0) logger.warn({ code: 'BLANK_LINES', count: read.blankLines }, `skipped ${read.blankLines} blank lines`);

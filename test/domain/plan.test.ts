@@ -100,3 +100,17 @@ describe('planRow', () => {
     expect(addRemove.op?.kind === 'add' && addRemove.op.attributes.basicMessaging).toBe(false);
   });
 });
+
+describe('planRow with attributes the target cannot hold (Webex: the Jabber columns)', () => {
+  const webex = planContext('acme', 'add-remove', ['Amsterdam HQ'], ['acme.webex.com'], ['jabberCalling', 'jabberTeams']);
+  const { jabberCalling: _c, jabberTeams: _t, ...remote } = anna;
+
+  it('still requires them, but neither sends nor compares them', () => {
+    const added = planRow({ ...callingUser, attributes: { ...callingUser.attributes, jabberCalling: true } }, undefined, webex);
+    expect(added.action).toBe('add');
+    expect(added.op && 'attributes' in added.op ? Object.keys(added.op.attributes) : []).not.toContain('jabberCalling');
+    const { jabberTeams: _drop, ...noTeams } = callingUser.attributes;
+    expect(planRow({ ...callingUser, attributes: noTeams }, undefined, webex).issues.map((i) => i.code)).toEqual(['MISSING_MANDATORY_FIELD']);
+    expect(planRow({ kind: 'set', email: 'anna@acme.nl', attributes: { jabberTeams: true } }, remote as DirectoryUser, webex).action).toBe('unchanged');
+  });
+});

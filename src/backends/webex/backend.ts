@@ -1,0 +1,202 @@
+import { RunRefused } from '../../domain/codes.js';
+import type { AttributeKey, DirectoryUser, Operation } from '../../domain/user.js';
+import type { Backend, CustomerFacts, OperationResult } from '../port.js';
+import { addUser, currentAttributes, isFullAdmin, modifyUser, precheckUser, removeUser, type ApplyContext } from './apply.js';
+import { getWholesaleCustomer } from './customers.js';
+import { WebexClient, WebexError, type WebexClientOptions } from './http.js';
+import { loadOrgFacts, type OrgFacts } from './locations.js';
+import { getPeople, type Person } from './people.js';
+import { refuse } from './refusals.js';
+import { scrubSecrets } from './retry.js';
+import { findSubscriber, listSubscribers, packageOf, PAGE_SIZE, type Subscriber } from './subscribers.js';
+
+export const BACKEND_NAME = 'webex';
+
+/** Webex has no public API for the Jabber columns: validated, never compared nor sent. */
+export const WEBEX_UNMANAGED: readonly AttributeKey[] = ['jabberCalling', 'jabberTeams'];
+
+export interface WebexBackendOptions extends WebexClientOptions {
+  /** Use this client instead of making one (tests share one to read its stats). */
+  client?: WebexClient;
+  /** How long a list of the customer's subscribers may answer lookups while nothing is written. */
+  snapshotMs?: number;
+}
+
+export interface WebexBackend extends Backend {
+  readonly client: WebexClient;
+}
+
+interface Snapshot {
+  customerId: string;
+  generation: number;
+  takenAt: number;
+  byEmail: Map<string, Subscriber>;
+}
+
+/**
+ * Webex Wholesale as a backend. A subscriber (package, status) plus its person (names,
+ * numbers, location, licences, site) is one `DirectoryUser`, whose id is the subscriber id.
+ *
+ * Lookups: the pipeline asks for up to 100 e-mails at a time, several batches in a row per
+ * window. Listing the customer's subscribers (100 a page) once answers all batches of a window;
+ * the list is dropped as soon as this adapter writes anything, so every window still sees
+ * fresh state. A small batch against a big customer is answered e-mail by e-mail instead.
+ */
+export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
+  const client = options.client ?? new WebexClient(options);
+  const snapshotMs = options.snapshotMs ?? 10_000;
+  const orgs = new Map<string, Promise<OrgFacts>>();
+  const known = new Map<string, { personId?: string; isFullAdmin: boolean }>();
+  let generation = 0;
+  let snapshot: Snapshot | undefined;
+  const counts = new Map<string, number>();
+
+  const fail = (error: unknown, doing: string): never => {
+    if (error instanceof RunRefused) throw error;
+    const words = error instanceof WebexError ? error.describe() : error instanceof Error ? error.message : String(error);
+    if (error instanceof WebexError && (error.status === 401 || error.status === 403)) {
+      throw new RunRefused('TARGET_UNAVAILABLE', scrubSecrets(`Webex refused the token while ${doing}: ${words}. Check WEBEX_ACCESS_TOKEN and its scopes.`, options.token));
+    }
+    throw new RunRefused('TARGET_UNAVAILABLE', scrubSecrets(`Webex could not be used while ${doing}: ${words}`, options.token));
+  };
+
+  async function customerOrg(customerId: string): Promise<string> {
+    const customer = await getWholesaleCustomer(client, customerId);
+    if (!customer) throw new RunRefused('CUSTOMER_NOT_FOUND', `Webex knows no Wholesale customer with id ${customerId}.`);
+    if (!customer.orgId) {
+      throw new RunRefused('CUSTOMER_NOT_FOUND', `Wholesale customer ${customerId} has no organisation yet (status ${customer.status}); wait until it is provisioned.`);
+    }
+    return customer.orgId;
+  }
+
+  function facts(customerId: string, reload = false): Promise<OrgFacts> {
+    let loading = reload ? undefined : orgs.get(customerId);
+    if (!loading) {
+      loading = customerOrg(customerId).then((orgId) => loadOrgFacts(client, customerId, orgId));
+      loading.catch(() => orgs.delete(customerId));
+      orgs.set(customerId, loading);
+    }
+    return loading;
+  }
+
+  async function context(customerId: string): Promise<ApplyContext> {
+    return { client, facts: await facts(customerId), token: options.token, known };
+  }
+
+  async function takeSnapshot(customerId: string): Promise<Snapshot> {
+    const byEmail = new Map<string, Subscriber>();
+    const startedAt = generation;
+    for await (const page of listSubscribers(client, customerId)) for (const s of page) byEmail.set(s.email.toLowerCase(), s);
+    counts.set(customerId, byEmail.size);
+    const taken = { customerId, generation: startedAt, takenAt: Date.now(), byEmail };
+    if (startedAt === generation) snapshot = taken;
+    return taken;
+  }
+
+  async function subscribersFor(customerId: string, emails: readonly string[]): Promise<Map<string, Subscriber>> {
+    const fresh = snapshot && snapshot.customerId === customerId && snapshot.generation === generation && Date.now() - snapshot.takenAt < snapshotMs;
+    const count = counts.get(customerId);
+    if (!fresh && count !== undefined && Math.ceil(count / PAGE_SIZE) > emails.length) {
+      const found = new Map<string, Subscriber>();
+      await Promise.all(emails.map(async (email) => {
+        const s = await findSubscriber(client, customerId, email);
+        if (s) found.set(email, s);
+      }));
+      return found;
+    }
+    const list = fresh ? snapshot! : await takeSnapshot(customerId);
+    return new Map(emails.flatMap((e) => (list.byEmail.has(e) ? [[e, list.byEmail.get(e)!] as const] : [])));
+  }
+
+  async function usersOf(customerId: string, subscribers: Subscriber[]): Promise<DirectoryUser[]> {
+    const org = await facts(customerId);
+    const ids = subscribers.flatMap((s) => (s.personId ? [s.personId] : []));
+    const people = ids.length > 0 ? await getPeople(client, org.orgId, ids) : new Map<string, Person>();
+    return subscribers.flatMap((s) => {
+      const pkg = packageOf(s);
+      if (!pkg) return []; // a package this tool does not handle (e.g. Customer Assist): not ours to plan
+      const person = s.personId ? people.get(s.personId) : undefined;
+      const admin = isFullAdmin(org, person);
+      known.set(s.id, { ...(s.personId && { personId: s.personId }), isFullAdmin: admin });
+      return [{ id: s.id, email: s.email.toLowerCase(), package: pkg, isFullAdmin: admin, ...(person && currentAttributes(org, person)) }];
+    });
+  }
+
+  /** Every write bumps the generation: a list taken before it no longer answers lookups. */
+  async function writing(op: Operation, body: (ctx: ApplyContext) => Promise<OperationResult>): Promise<OperationResult> {
+    let ctx: ApplyContext;
+    try {
+      ctx = await context(op.customerId);
+    } catch (error) {
+      return refuse('BACKEND_ERROR', scrubSecrets(`Webex: could not read customer ${op.customerId}: ${error instanceof Error ? error.message : String(error)}`, options.token));
+    }
+    generation++;
+    try {
+      const result = await body(ctx);
+      if (result.status === 'ok' && op.kind !== 'modify') counts.set(op.customerId, (counts.get(op.customerId) ?? 0) + (op.kind === 'add' ? 1 : -1));
+      return result;
+    } catch (error) {
+      // The flows turn every Webex answer into a result; this is for the unexpected.
+      return refuse('BACKEND_ERROR', scrubSecrets(`Webex: ${op.kind} of ${op.email} failed: ${error instanceof Error ? error.message : String(error)}`, options.token));
+    } finally {
+      generation++;
+    }
+  }
+
+  return {
+    name: BACKEND_NAME,
+    client,
+    unmanaged: WEBEX_UNMANAGED,
+
+    async getCustomer(customerId: string): Promise<CustomerFacts> {
+      try {
+        const org = await facts(customerId, true);
+        const list = await takeSnapshot(customerId);
+        return { customerId, name: customerId, locations: org.locations.map((l) => l.name), sites: org.sites, userCount: list.byEmail.size };
+      } catch (error) {
+        return fail(error, `reading customer ${customerId}`);
+      }
+    },
+
+    async findUsers(customerId: string, emails: readonly string[]): Promise<Map<string, DirectoryUser>> {
+      const wanted = [...new Set(emails.map((e) => e.toLowerCase()))];
+      if (wanted.length === 0) return new Map();
+      try {
+        const subscribers = await subscribersFor(customerId, wanted);
+        const users = await usersOf(customerId, [...subscribers.values()]);
+        return new Map(users.map((u) => [u.email, u]));
+      } catch (error) {
+        return fail(error, `looking up users of customer ${customerId}`);
+      }
+    },
+
+    apply(op: Operation): Promise<OperationResult> {
+      if (op.kind === 'add') return writing(op, (ctx) => addUser(ctx, op));
+      if (op.kind === 'modify') return writing(op, (ctx) => modifyUser(ctx, op));
+      return writing(op, (ctx) => removeUser(ctx, op));
+    },
+
+    async precheck(op: Operation): Promise<OperationResult> {
+      try {
+        return await precheckUser(await context(op.customerId), op);
+      } catch (error) {
+        return refuse('BACKEND_ERROR', scrubSecrets(`Webex precheck failed: ${error instanceof Error ? error.message : String(error)}`, options.token));
+      }
+    },
+
+    async listUsers(customerId: string, onUser: (user: DirectoryUser) => void): Promise<void> {
+      try {
+        const all: Subscriber[] = [];
+        for await (const page of listSubscribers(client, customerId)) all.push(...page);
+        const users: DirectoryUser[] = [];
+        for (let i = 0; i < all.length; i += PAGE_SIZE) users.push(...(await usersOf(customerId, all.slice(i, i + PAGE_SIZE))));
+        users.sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+        for (const user of users) onUser(user);
+      } catch (error) {
+        fail(error, `listing users of customer ${customerId}`);
+      }
+    },
+
+    async close(): Promise<void> {},
+  };
+}

@@ -1,0 +1,72 @@
+import type { RowCode } from '../../domain/codes.js';
+import type { Operation, UserAttributes } from '../../domain/user.js';
+import type { OperationResult } from '../port.js';
+import { WebexError } from './http.js';
+import { scrubSecrets } from './retry.js';
+
+export type Refusal = Extract<OperationResult, { status: 'error' }>;
+
+export function refuse(code: RowCode, message: string): Refusal {
+  return { status: 'error', code, message };
+}
+
+/**
+ * Seed 004's two licence failures. Their remedy (seed 004): unassign the package from the
+ * user, then assign it again.
+ */
+export const LICENCE_ERRORS = ["Unable to update user attributes. License change can't be rolled back.", 'Unable to update user license.'] as const;
+
+export function licenceErrorOf(error: unknown): string | undefined {
+  if (!(error instanceof WebexError)) return undefined;
+  const text = error.allText.toLowerCase();
+  return LICENCE_ERRORS.find((m) => text.includes(m.toLowerCase()));
+}
+
+/**
+ * Puts what Webex said about one row into the row's code and plain words, with the values
+ * involved and the trackingId (what Webex support asks for). Webex words conflicts in text and
+ * in its Calling error codes (WXC-4201 number in use, WXC-4202 extension in use).
+ */
+export function refusalFor(op: Operation, error: unknown, values: UserAttributes, doing: string, token?: string): Refusal {
+  if (!(error instanceof WebexError)) {
+    const words = error instanceof Error ? error.message : String(error);
+    return refuse('BACKEND_ERROR', scrubSecrets(`Webex: ${doing} failed: ${words}`, token));
+  }
+  const said = `Webex said: ${error.describe()}`;
+  const text = error.allText.toLowerCase();
+  if (/\b4202\b/.test(text) || /extension.*(in use|already)/.test(text)) {
+    return refuse('EXTENSION_IN_USE', `Extension ${values.extension ?? '(unknown)'} is already used by another user in location ${quoteName(values.location)}. ${said}`);
+  }
+  if (/\b4201\b/.test(text) || /(phone )?number.*(in use|already)/.test(text)) {
+    return refuse('PHONE_NUMBER_IN_USE', `Phone number ${values.phoneNumber ?? '(unknown)'} is already used by another user of customer ${op.customerId}. ${said}`);
+  }
+  if (error.status === 404 && op.kind !== 'add') {
+    return refuse('USER_NOT_FOUND', `User ${op.email} (subscriber ${op.id}) does not exist in customer ${op.customerId}; it may have been removed in the meantime. ${said}`);
+  }
+  if (error.status === 409 && op.kind === 'add') {
+    return refuse('USER_EXISTS', `A subscriber with e-mail ${op.email.toLowerCase()} already exists in customer ${op.customerId}. ${said}`);
+  }
+  const http = error.status === undefined ? '' : ` (refused)`;
+  return refuse('BACKEND_ERROR', `Webex: ${doing} failed${http}. ${said}`);
+}
+
+function quoteName(name: string | undefined): string {
+  return name === undefined ? '(unknown)' : `"${name}"`;
+}
+
+export function userNotFound(op: Extract<Operation, { id: string }>): Refusal {
+  return refuse('USER_NOT_FOUND', `User ${op.email} (subscriber ${op.id}) does not exist in customer ${op.customerId}; it may have been removed in the meantime.`);
+}
+
+export function fullAdminProtected(op: Operation, what: 'removed' | 'moved to another package'): Refusal {
+  return refuse('FULL_ADMIN_PROTECTED', `${op.email} is the customer's full admin and cannot be ${what} (seed 003).`);
+}
+
+export function pendingWarning(email: string, applied: boolean): { code: 'PENDING_USER_MIGRATION'; message: string } {
+  return {
+    code: 'PENDING_USER_MIGRATION',
+    message: applied
+      ? `Webex found an active Webex account for ${email}: Webex e-mailed the user to accept the move into this customer (status pending_user_migration). The package is assigned once they accept; import the file again then to apply the other columns.`
+      : `${email} has not yet accepted the move into this customer (status pending_user_migration): nothing was changed. Import the file again once they accept.`,
+  };
+}

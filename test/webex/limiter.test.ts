@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AdaptiveLimiter, Governor, LIMITER_DEFAULTS } from '../../src/backends/webex/limiter.js';
+
+const governor = (max = 8) => new Governor({ ...LIMITER_DEFAULTS, maxConcurrency: max }, 0);
+
+describe('the governor (pure AIMD math)', () => {
+  it('halves the concurrency once per throttle episode, never below 1', () => {
+    const g = governor(8);
+    g.throttled(1_000, 1_000);
+    expect(g.state.concurrency).toBe(4);
+    g.throttled(1_100, 1_000); // another worker's 429 of the same episode
+    g.throttled(1_500, 1_000);
+    expect(g.state.concurrency).toBe(4);
+    g.throttled(2_500, 1_000);
+    expect(g.state.concurrency).toBe(2);
+    g.throttled(4_000, 1_000);
+    g.throttled(6_000, 1_000);
+    expect(g.state.concurrency).toBe(1);
+  });
+
+  it('pauses everyone until the latest Retry-After', () => {
+    const g = governor();
+    g.throttled(1_000, 2_000);
+    g.throttled(1_200, 500);
+    expect(g.state.pausedUntil).toBe(3_000);
+    expect(g.readyAt(0)).toBe(3_000);
+  });
+
+  it('learns a rate from what was sent when the throttle came, then cuts it gently', () => {
+    const g = governor();
+    for (let t = 0; t < 1_000; t += 10) g.recordSend(t); // 100 sent in the last second
+    g.throttled(999, 1_000);
+    expect(g.state.rate).toBeCloseTo(85, 5);
+    g.throttled(3_000, 1_000);
+    expect(g.state.rate).toBeCloseTo(72.25, 5);
+  });
+
+  it('learns no rate from a throttle after only a few sends', () => {
+    const g = governor();
+    g.recordSend(0);
+    g.throttled(100, 1_000);
+    expect(g.state.rate).toBe(Infinity);
+    expect(g.state.pausedUntil).toBe(1_100);
+  });
+
+  it('grows back after calm periods: +1 concurrency, and +rate only while the rate is what holds us back', () => {
+    const g = governor(8);
+    for (let t = 0; t < 1_000; t += 20) g.recordSend(t); // 50/s
+    g.throttled(1_000, 1_000);
+    expect(g.state.concurrency).toBe(4);
+    const rate = g.state.rate; // 42.5
+    g.calm(1_500); // still paused
+    expect(g.state.concurrency).toBe(4);
+    g.calm(3_100); // calm for a second after the pause, but nothing sent lately
+    expect(g.state.concurrency).toBe(5);
+    expect(g.state.rate).toBe(rate);
+    for (let t = 3_200; t < 4_200; t += 20) g.recordSend(t); // 50/s: at the rate
+    g.calm(4_199);
+    expect(g.state.concurrency).toBe(6);
+    expect(g.state.rate).toBeCloseTo(rate + Math.max(LIMITER_DEFAULTS.rateStep, rate * LIMITER_DEFAULTS.rateGrowth), 5);
+    for (let t = 5; t < 20; t++) g.calm(t * 1_000);
+    expect(g.state.concurrency).toBe(8);
+  });
+});
+
+describe('the limiter', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps at most `concurrency` in flight and hands slots over in order', async () => {
+    const limiter = new AdaptiveLimiter({ maxConcurrency: 2 });
+    const order: number[] = [];
+    let inFlight = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        const release = await limiter.acquire();
+        order.push(i);
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        release();
+      }),
+    );
+    expect(most).toBe(2);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('makes every waiting worker wait when one is throttled', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const limiter = new AdaptiveLimiter({ maxConcurrency: 4 });
+    const first = await limiter.acquire();
+    limiter.throttled(2_000);
+    first();
+    const started: number[] = [];
+    const workers = Array.from({ length: 3 }, async () => {
+      const release = await limiter.acquire();
+      started.push(Date.now());
+      release();
+    });
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(started).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2_000);
+    await Promise.all(workers);
+    expect(started.length).toBe(3);
+    expect(Math.min(...started)).toBeGreaterThanOrEqual(2_000);
+    // One send is no evidence about our rate: nothing learned, only the pause.
+    expect(limiter.rate).toBe(Infinity);
+    expect(limiter.concurrency).toBe(2);
+  });
+});
