@@ -90,7 +90,7 @@ function choiceNeeded(step: OrgStep, finder: Exclude<FinderResult, { outcome: 'm
     const how = `Choose one with ${w.org} ID${mayCreate ? `, or create a new one with ${w.create}` : ''}.`;
     return new RunRefused(
       'ORGANISATION_CHOICE_NEEDED',
-      `No account matches ${finder.email}, but ${finder.candidates.length} ${w.kind}${finder.candidates.length === 1 ? '' : 's'} use ${finder.domain}:${list}\n${how}`,
+      `No account matches ${finder.email}, but ${finder.candidates.length} ${w.kind}${finder.candidates.length === 1 ? ' uses' : 's use'} ${finder.domain}:${list}\n${how}`,
     );
   }
   return new RunRefused(
