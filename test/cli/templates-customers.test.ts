@@ -89,7 +89,7 @@ describe('bulkhub customers create from a template (seed 003)', () => {
     const downgrade = w.write('down.csv', 'User ID/Email (Required),Webex Calling,Webex Calling Standard,Webex Suite,Webex Voice,Webex Meetings\nit@delta.se,FALSE,FALSE,FALSE,FALSE,TRUE\n');
     const result = await w.bulkhub('users', 'import', downgrade, '--customer', 'delta', '--out', `${w.dir}/down`);
     expect(result.code).toBe(1);
-    expect((await readReport(`${w.dir}/down/results.csv`))[1]!.slice(1, 5)).toEqual(['it@delta.se', 'modify', 'error', 'FULL_ADMIN_PROTECTED']);
+    expect((await readReport(`${w.dir}/down/results.csv`))[1]!.slice(1, 5)).toEqual(['it@delta.se', 'none', 'error', 'FULL_ADMIN_PROTECTED']);
   });
 
   it('one template serves many customers; an existing organisation is named with --org and makes the partner provisioning admin', async () => {
