@@ -50,7 +50,6 @@ const create: CommandModule<GlobalArgs, CreateArgs> = {
   describe: 'Create a customer and its full admin; prints the new customer id',
   builder: (y: Argv<GlobalArgs>) =>
     addressOptions(y, 'hq-')
-      .group(HQ_ADDRESS, TEMPLATE_GROUP)
       .option('name', { type: 'string', demandOption: true, describe: 'Company name of the customer' })
       .option('admin-email', {
         type: 'string',
@@ -59,11 +58,12 @@ const create: CommandModule<GlobalArgs, CreateArgs> = {
       })
       .option('package', { type: 'string', demandOption: true, describe: `The customer's package: ${PACKAGE_HELP}` })
       .option('id', { type: 'string', describe: 'Customer id to use instead of a generated one (cust-xxxxxxxx)' })
-      .option('template', { type: 'string', group: TEMPLATE_GROUP, describe: 'Provisioning ID of the onboarding template (bulkhub templates list)' })
-      .option('hq-name', { type: 'string', group: TEMPLATE_GROUP, describe: 'Headquarters location name (becomes the first location)' })
-      .option('hq-country', { type: 'string', group: TEMPLATE_GROUP, describe: 'Headquarters country, 2-letter ISO code' })
-      .option('supported-location', { type: 'boolean', group: TEMPLATE_GROUP, describe: 'Attest that the customer is in a Webex-supported location (required)' })
-      .option('org', { type: 'string', group: TEMPLATE_GROUP, describe: 'Create the customer in this existing customer organisation', defaultDescription: 'a new one' })
+      .option('template', { type: 'string', describe: 'Provisioning ID of the onboarding template (bulkhub templates list)' })
+      .option('hq-name', { type: 'string', describe: 'Headquarters location name (becomes the first location)' })
+      .option('hq-country', { type: 'string', describe: 'Headquarters country, 2-letter ISO code' })
+      .option('supported-location', { type: 'boolean', describe: 'Attest that the customer is in a Webex-supported location (required)' })
+      .option('org', { type: 'string', describe: 'Create the customer in this existing customer organisation', defaultDescription: 'a new one' })
+      .group(['template', 'hq-name', 'hq-country', ...HQ_ADDRESS, 'supported-location', 'org'], TEMPLATE_GROUP)
       .example('$0 customers create --name "Acme BV" --admin-email admin@acme.com --package "Webex Suite"', '')
       .example('id=$($0 customers create --name Acme --admin-email a@acme.com --package webex_calling)', '')
       .example(

@@ -3,7 +3,8 @@ import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/open.js';
 import { RunRefused } from '../domain/codes.js';
 import { addLocation, listLocations, type LocationRecord } from '../backends/sqlite/directory.js';
-import { optionalText, parseCountry, requireText } from '../backends/sqlite/validate.js';
+import { parseCountry, requireText } from '../backends/sqlite/validate.js';
+import { parseAddress } from './validate.js';
 import { headerKey } from '../domain/columns.js';
 
 /**
@@ -67,11 +68,14 @@ export function readBranchLocations(path: string): Branch[] {
     const line = info.lines;
     const value = (key: LocationKey): string | undefined => cells[keys.indexOf(key)];
     try {
-      const branch: Branch = { line, name: requireText('Location Name', value('name'), 80), country: parseCountry(value('country') ?? '') };
-      for (const key of ['addressLine1', 'addressLine2', 'city', 'stateOrProvince', 'zipOrPostalCode'] as const) {
-        const text = optionalText(LOCATION_COLUMNS[key], value(key), key === 'zipOrPostalCode' ? 32 : 50);
-        if (text !== null) branch[key] = text;
-      }
+      const address = parseAddress({
+        addressLine1: value('addressLine1'),
+        addressLine2: value('addressLine2'),
+        city: value('city'),
+        stateOrProvince: value('stateOrProvince'),
+        zipOrPostalCode: value('zipOrPostalCode'),
+      });
+      const branch: Branch = { line, name: requireText('Location Name', value('name'), 80), country: parseCountry(value('country') ?? ''), ...address };
       const twin = branches.find((b) => b.name.toLowerCase() === branch.name.toLowerCase());
       if (twin) throw bad(`Location "${branch.name}" is already on line ${twin.line}.`);
       branches.push(branch);

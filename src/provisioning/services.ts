@@ -1,11 +1,11 @@
 import type { Db } from '../db/open.js';
 import { RunRefused } from '../domain/codes.js';
-import { optionalText, parseCountry, requireText } from '../backends/sqlite/validate.js';
+import { parseCountry, requireText } from '../backends/sqlite/validate.js';
 import { customerOfOrganisation, syncSitesToCustomer } from './customer-link.js';
 import { distributeLicences, parseSiteArg } from './licences.js';
 import { assertCanSetUp, type CallingLocation, type Service, type Subscription } from './subscription-state.js';
 import { requireSubscription } from './subscriptions.js';
-import { parseTimeZone } from './validate.js';
+import { parseAddress, parseTimeZone } from './validate.js';
 
 /**
  * Service setup of a mapped order (seeds 000-002): Webex Meetings (sites, time zone, early
@@ -70,26 +70,17 @@ export interface CallingSetup extends Omit<CallingLocation, 'name' | 'country'> 
   country: string;
 }
 
-/** Address lines of the Wholesale API hold at most 50 characters (WS-OAS). */
-const ADDRESS_MAX = 50;
-
 export function setUpCalling(db: Db, input: CallingSetup): SetupResult {
-  const location = {
-    name: requireText('Location name', input.locationName, 80),
-    country: parseCountry(input.country),
-    addressLine1: optionalText('Address line 1', input.addressLine1, ADDRESS_MAX),
-    addressLine2: optionalText('Address line 2', input.addressLine2, ADDRESS_MAX),
-    city: optionalText('City', input.city, ADDRESS_MAX),
-    stateOrProvince: optionalText('State or province', input.stateOrProvince, ADDRESS_MAX),
-    zipOrPostalCode: optionalText('Zip or postal code', input.zipOrPostalCode, 32),
-  };
+  const name = requireText('Location name', input.locationName, 80);
+  const country = parseCountry(input.country);
+  const address = parseAddress(input);
   return db.transaction(() => {
     const sub = requireSubscription(db, input.subscriptionId);
     assertCanSetUp(sub, 'calling');
     db.prepare(
       `INSERT INTO calling_hq (subscription_id, name, country, address_line1, address_line2, city, state_or_province, zip_or_postal_code)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(sub.id, ...Object.values(location));
+    ).run(sub.id, name, country, ...(['addressLine1', 'addressLine2', 'city', 'stateOrProvince', 'zipOrPostalCode'] as const).map((k) => address[k] ?? null));
     db.prepare(`UPDATE subscriptions SET calling_status = 'provisioned' WHERE id = ?`).run(sub.id);
     return { subscription: requireSubscription(db, sub.id) };
   }).immediate();

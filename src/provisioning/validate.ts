@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { RunRefused } from '../domain/codes.js';
+import { optionalText } from '../backends/sqlite/validate.js';
 
 /**
  * Checks of what a person types for the provisioning commands. Like the directory's
@@ -89,4 +90,33 @@ export function parseLanguage(value: string): string {
   const match = /^([a-zA-Z]{2,3})(?:[_-]([a-zA-Z]{2}))?$/.exec(value.trim());
   if (!match) throw bad(`Language "${value}" is not a language code such as en, nl_NL or en_US.`);
   return match[2] ? `${match[1]!.toLowerCase()}_${match[2].toUpperCase()}` : match[1]!.toLowerCase();
+}
+
+export interface Address {
+  addressLine1?: string;
+  addressLine2?: string;
+  city?: string;
+  stateOrProvince?: string;
+  zipOrPostalCode?: string;
+}
+
+const ADDRESS_FIELDS: readonly [keyof Address, string, number][] = [
+  ['addressLine1', 'Address line 1', 50],
+  ['addressLine2', 'Address line 2', 50],
+  ['city', 'City', 50],
+  ['stateOrProvince', 'State or province', 50],
+  ['zipOrPostalCode', 'Zip or postal code', 32],
+];
+
+/**
+ * The address of a location the Wholesale API receives: each line at most 50 characters
+ * (research notes, WS-OAS). Blank fields are left out.
+ */
+export function parseAddress(input: Partial<Record<keyof Address, string | undefined>>): Address {
+  const address: Address = {};
+  for (const [key, name, max] of ADDRESS_FIELDS) {
+    const value = optionalText(name, input[key], max);
+    if (value !== null) address[key] = value;
+  }
+  return address;
 }

@@ -7,7 +7,7 @@ import type { PartnerRole } from './subscription-state.js';
 import { addOrgUser, createOrganisation, grantPartnerAccess, requireOrganisation } from './organisations.js';
 import { requireSubscription } from './subscriptions.js';
 import { requireTemplate } from './templates.js';
-import { domainOf } from './validate.js';
+import { domainOf, parseAddress } from './validate.js';
 
 /**
  * "Create customer" of Partner Hub (seed 003): company name, admin e-mail, onboarding template,
@@ -52,7 +52,8 @@ export function createWholesaleCustomer(db: Db, input: NewWholesaleCustomer, now
     const template = requireTemplate(db, input.provisioningId);
     const { orgId, created } = organisationFor(db, input, adminEmail, now);
     const customerId = createCustomer(db, { id: input.id, name: input.name, adminEmail, package: input.package });
-    const hq = addLocation(db, { ...input.hq, customerId });
+    // The headquarters is the Wholesale API's address too: its lines hold at most 50 characters.
+    const hq = addLocation(db, { customerId, name: input.hq.name, country: input.hq.country, ...parseAddress(input.hq) });
     db.prepare('INSERT INTO customer_orgs (customer_id, org_id, provisioning_id) VALUES (?, ?, ?)').run(customerId, orgId, template.provisioningId);
     const partnerAccess = grantPartner(db, template.subscriptionId, orgId, created);
     const sites = syncSitesToCustomer(db, { customerId, orgId, provisioningId: template.provisioningId });

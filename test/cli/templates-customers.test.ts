@@ -132,6 +132,8 @@ describe('bulkhub customers create from a template (seed 003)', () => {
         /--hq-name, --supported-location belong to creating a customer from an onboarding template: add --template PROVISIONING_ID/],
       [['customers', 'create', '--name', 'A', '--admin-email', 'a@a.se', '--package', 'webex_suite', '--template', pid, '--supported-location'], /needs its headquarters location: --hq-name NAME --hq-country CC/],
       [['customers', 'create', '--name', 'A', '--admin-email', 'a@a.se', '--package', 'webex_suite', '--template', 'prov-nope', ...hq, '--supported-location'], /TEMPLATE_NOT_FOUND/],
+      [['customers', 'create', '--name', 'A', '--admin-email', 'a@a.se', '--package', 'webex_suite', '--template', pid, ...hq, '--hq-address-line2', 'x'.repeat(51), '--supported-location'],
+        /Address line 2 is at most 50 characters/],
       [['customers', 'create', '--name', 'A', '--admin-email', 'a@a.se', '--package', 'Webex Gold', '--template', pid, ...hq, '--supported-location'], /Unknown package "Webex Gold"/],
       [['customers', 'create', '--name', 'A', '--admin-email', 'a@a.se', '--package', 'webex_suite', '--template', pid, ...hq, '--supported-location', '--org', 'org-voxa'], /org-voxa \(Voxa Telecom\) is a partner organisation/],
     ];
