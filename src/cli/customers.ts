@@ -1,37 +1,55 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { createCustomer, getCustomerRecord, listCustomers, type CustomerRecord } from '../backends/sqlite/directory.js';
-import { migrateDirectory } from '../backends/sqlite/schema.js';
 import type { Db } from '../db/open.js';
+import { RunRefused } from '../domain/codes.js';
 import { PACKAGE_COLUMN, PACKAGES } from '../domain/packages.js';
+import { organisationOfCustomer } from '../provisioning/customer-link.js';
+import { migrateProvisioning } from '../provisioning/schema.js';
+import { createWholesaleCustomer } from '../provisioning/wholesale-customers.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
+import { setupCommand } from './customer-setup.js';
+import { addressFrom, addressOptions, type AddressArgs } from './provisioning-shared.js';
 
 /** `bulkhub customers ...`: the customer organisations of the embedded directory. */
 
 const PACKAGE_HELP = PACKAGES.map((p) => `"${PACKAGE_COLUMN[p]}" or ${p}`).join(', ');
 
-/** Opens the directory, runs `body`, and always closes the file again. */
+/**
+ * Opens the directory, runs `body`, and always closes the file again. The provisioning tables
+ * come along: a customer may belong to an organisation.
+ */
 export async function withDirectory<T>(argv: GlobalArgs, body: (db: Db) => T): Promise<T> {
   const db = openDbFromArgs(argv);
   try {
-    migrateDirectory(db);
+    migrateProvisioning(db);
     return body(db);
   } finally {
     db.close();
   }
 }
 
-interface CreateArgs extends GlobalArgs {
+interface CreateArgs extends GlobalArgs, Record<`hq-${keyof AddressArgs}`, string | undefined> {
   name: string;
   'admin-email': string;
   package: string;
   id?: string;
+  template?: string;
+  hqName?: string;
+  hqCountry?: string;
+  supportedLocation?: boolean;
+  org?: string;
 }
+
+/** The options of Partner Hub's "Create customer" (seed 003); they come as a group with --template. */
+const TEMPLATE_GROUP = 'With an onboarding template (seed 003):';
+const HQ_ADDRESS = ['hq-address-line1', 'hq-address-line2', 'hq-city', 'hq-state-or-province', 'hq-zip-or-postal-code'];
+const TEMPLATE_ONLY = ['hq-name', 'hq-country', 'supported-location', 'org', ...HQ_ADDRESS];
 
 const create: CommandModule<GlobalArgs, CreateArgs> = {
   command: 'create',
   describe: 'Create a customer and its full admin; prints the new customer id',
   builder: (y: Argv<GlobalArgs>) =>
-    y
+    addressOptions(y, 'hq-')
       .option('name', { type: 'string', demandOption: true, describe: 'Company name of the customer' })
       .option('admin-email', {
         type: 'string',
@@ -40,16 +58,41 @@ const create: CommandModule<GlobalArgs, CreateArgs> = {
       })
       .option('package', { type: 'string', demandOption: true, describe: `The customer's package: ${PACKAGE_HELP}` })
       .option('id', { type: 'string', describe: 'Customer id to use instead of a generated one (cust-xxxxxxxx)' })
+      .option('template', { type: 'string', describe: 'Provisioning ID of the onboarding template (bulkhub templates list)' })
+      .option('hq-name', { type: 'string', describe: 'Headquarters location name (becomes the first location)' })
+      .option('hq-country', { type: 'string', describe: 'Headquarters country, 2-letter ISO code' })
+      .option('supported-location', { type: 'boolean', describe: 'Attest that the customer is in a Webex-supported location (required)' })
+      .option('org', { type: 'string', describe: 'Create the customer in this existing customer organisation', defaultDescription: 'a new one' })
+      .group(['template', 'hq-name', 'hq-country', ...HQ_ADDRESS, 'supported-location', 'org'], TEMPLATE_GROUP)
       .example('$0 customers create --name "Acme BV" --admin-email admin@acme.com --package "Webex Suite"', '')
       .example('id=$($0 customers create --name Acme --admin-email a@acme.com --package webex_calling)', '')
-      .epilogue('Prints only the new id (or, with --json, the new customer), so a script can capture it.'),
+      .example(
+        '$0 customers create --name "Delta AB" --admin-email it@delta.se --package "Webex Suite" --template prov-xxxxxxxxxxxx ' +
+          '--hq-name "Göteborg HQ" --hq-country SE --hq-city Göteborg --supported-location',
+        '',
+      )
+      .epilogue('Prints only the new id (or, with --json, the new customer), so a script can capture it.') as unknown as Argv<CreateArgs>,
   handler: (argv: ArgumentsCamelCase<CreateArgs>) =>
     runCommand(() =>
       withDirectory(argv, (db) => {
-        const id = createCustomer(db, { id: argv.id, name: argv.name, adminEmail: argv.adminEmail, package: argv.package });
+        const basics = { id: argv.id, name: argv.name, adminEmail: argv.adminEmail, package: argv.package };
+        let extra: object = {};
+        let id: string;
+        if (argv.template === undefined) {
+          const stray = TEMPLATE_ONLY.filter((o) => argv[o] !== undefined);
+          if (stray.length > 0) throw new RunRefused('BAD_ARGUMENTS', `${stray.map((o) => `--${o}`).join(', ')} belong to creating a customer from an onboarding template: add --template PROVISIONING_ID.`);
+          id = createCustomer(db, basics);
+        } else {
+          if (argv.hqName === undefined || argv.hqCountry === undefined) {
+            throw new RunRefused('BAD_ARGUMENTS', 'A customer created from a template needs its headquarters location: --hq-name NAME --hq-country CC (and the address).');
+          }
+          const hq = { name: argv.hqName, country: argv.hqCountry, ...addressFrom(argv, 'hq-') };
+          const created = createWholesaleCustomer(db, { ...basics, provisioningId: argv.template, hq, supportedLocation: argv.supportedLocation ?? false, org: argv.org });
+          ({ customerId: id, ...extra } = created);
+        }
         const { name, package: pkg, adminEmail } = getCustomerRecord(db, id);
         // The id alone on stdout, so `$(bulkhub customers create ...)` captures exactly it.
-        print(argv, { id, name, package: pkg, adminEmail }, id);
+        print(argv, { id, name, package: pkg, adminEmail, ...extra }, id);
       }),
     ),
 };
@@ -87,7 +130,10 @@ const show: CommandModule<GlobalArgs, ShowArgs> = {
     runCommand(() =>
       withDirectory(argv, (db) => {
         const record = getCustomerRecord(db, argv.id);
-        print(argv, record, describeCustomer(record));
+        const link = organisationOfCustomer(db, record.id);
+        const organisation = link ? { orgId: link.orgId, provisioningId: link.provisioningId } : null;
+        const text = describeCustomer(record) + (link ? `\n  Organisation: ${link.orgId}${link.provisioningId ? ` (template ${link.provisioningId})` : ''}` : '');
+        print(argv, { ...record, organisation }, text);
       }),
     ),
 };
@@ -116,8 +162,8 @@ export function table(rows: string[][]): string {
 
 export const customersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'customers',
-  describe: 'Create and inspect customers of the embedded directory',
+  describe: 'Create, inspect and set up customers of the embedded directory',
   builder: (y: Argv<GlobalArgs>) =>
-    y.command(create).command(list).command(show).demandCommand(1, 'Name a customers command: create, list or show.'),
+    y.command(create).command(list).command(show).command(setupCommand).demandCommand(1, 'Name a customers command: create, list, show or setup.'),
   handler: () => {},
 };

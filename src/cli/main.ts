@@ -8,17 +8,27 @@ import { locationsCommand } from './locations.js';
 import { sitesCommand } from './sites.js';
 import { usersCommand } from './users.js';
 import { runsCommand } from './runs.js';
+import { orgsCommand } from './orgs.js';
+import { subscriptionsCommand } from './subscriptions.js';
+import { servicesCommand } from './services.js';
+import { templatesCommand } from './templates.js';
+import { outboxCommand } from './outbox.js';
 
 /** The one place that knows every command. Each noun lives in its own module. */
 export async function main(argv: string[]): Promise<void> {
   await withGlobalOptions(yargs(argv))
     .scriptName('bulkhub')
-    .usage('$0 <command> [options]\n\nBulk provisioning of Webex Wholesale users from CSV.')
+    .usage('$0 <command> [options]\n\nBulk provisioning of Webex Wholesale users from CSV, and the organisations, orders and services around them.')
     .command(usersCommand)
     .command(runsCommand)
     .command(customersCommand)
     .command(locationsCommand)
     .command(sitesCommand)
+    .command(orgsCommand)
+    .command(subscriptionsCommand)
+    .command(servicesCommand)
+    .command(templatesCommand)
+    .command(outboxCommand)
     .demandCommand(1, 'Name a command; see bulkhub --help.')
     .strict()
     .recommendCommands()

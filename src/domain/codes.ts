@@ -63,11 +63,29 @@ export const RUN_CODES = {
   TARGET_UNAVAILABLE: 'The target cannot be reached.',
 } as const;
 
+/**
+ * Refusals of the provisioning commands (organisations, subscriptions, services, templates,
+ * customer setup). Like RUN_CODES they stop the command with exit code 2 and change nothing;
+ * PSTN_NOT_ADVISED is the one warning: printed, and the command goes on.
+ */
+export const PROVISIONING_CODES = {
+  ORGANISATION_NOT_FOUND: 'No organisation with that id.',
+  ORGANISATION_CHOICE_NEEDED: 'The finder found candidate organisations (or none): say which one to use, or to create one.',
+  SUBSCRIPTION_NOT_FOUND: 'No subscription with that id.',
+  SUBSCRIPTION_STATE: 'The subscription is not in a state that allows this step (not mapped yet, already mapped or provisioned).',
+  LICENCES_DO_NOT_ADD_UP: "The sites' Meetings licences do not add up to the subscription's Meetings licences.",
+  TEMPLATE_NOT_FOUND: 'No onboarding template with that provisioning ID.',
+  LOCATION_NOT_ATTESTED: 'A customer is created only with the attestation that it is in a Webex-supported location.',
+  NUMBER_POOL_EXHAUSTED: 'The number pool has fewer free numbers than users who need one.',
+  PSTN_NOT_ADVISED: '(warning) The template names a Cloud Connected PSTN provider; the vendor advises against it.',
+} as const;
+
 export type FileCode = keyof typeof FILE_CODES;
 export type RowCode = keyof typeof ROW_CODES;
 export type WarningCode = keyof typeof WARNING_CODES;
 export type RunCode = keyof typeof RUN_CODES;
-export type Code = FileCode | RowCode | WarningCode | RunCode;
+export type ProvisioningCode = keyof typeof PROVISIONING_CODES;
+export type Code = FileCode | RowCode | WarningCode | RunCode | ProvisioningCode;
 
 /** A problem with one row (or, for file warnings, with the file). */
 export interface Issue {
@@ -93,11 +111,11 @@ export function rowWarning(code: WarningCode, message: string, column?: string):
  * run that cannot go on. The CLI turns it into exit code 2.
  */
 export class RunRefused extends Error {
-  readonly code: FileCode | RunCode;
+  readonly code: FileCode | RunCode | ProvisioningCode;
   readonly line: number | undefined;
   readonly column: string | undefined;
 
-  constructor(code: FileCode | RunCode, message: string, where: { line?: number; column?: string } = {}) {
+  constructor(code: FileCode | RunCode | ProvisioningCode, message: string, where: { line?: number; column?: string } = {}) {
     super(message);
     this.name = 'RunRefused';
     this.code = code;
