@@ -186,7 +186,7 @@ export function table(rows: string[][]): string {
 
 export const customersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'customers',
-  describe: 'Create, inspect and set up customers of the embedded directory',
+  describe: 'Create (in the embedded directory, or in Webex with --backend webex), inspect and set up customers',
   builder: (y: Argv<GlobalArgs>) =>
     y.command(create).command(list).command(show).command(setupCommand).demandCommand(1, 'Name a customers command: create, list, show or setup.'),
   handler: () => {},
