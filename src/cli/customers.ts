@@ -9,6 +9,8 @@ import { createWholesaleCustomer } from '../provisioning/wholesale-customers.js'
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 import { setupCommand } from './customer-setup.js';
 import { addressFrom, addressOptions, type AddressArgs } from './provisioning-shared.js';
+import { backendOption, type BackendName } from './backend-option.js';
+import { createOnWebex, DEFAULT_TIMEOUT_SECONDS, WEBEX_ONLY } from './customers-webex.js';
 
 /** `bulkhub customers ...`: the customer organisations of the embedded directory. */
 
@@ -38,18 +40,25 @@ interface CreateArgs extends GlobalArgs, Record<`hq-${keyof AddressArgs}`, strin
   hqCountry?: string;
   supportedLocation?: boolean;
   org?: string;
+  backend: BackendName;
+  timezone?: string;
+  language?: string;
+  externalId?: string;
+  timeoutSeconds?: number;
 }
 
 /** The options of Partner Hub's "Create customer" (seed 003); they come as a group with --template. */
 const TEMPLATE_GROUP = 'With an onboarding template (seed 003):';
 const HQ_ADDRESS = ['hq-address-line1', 'hq-address-line2', 'hq-city', 'hq-state-or-province', 'hq-zip-or-postal-code'];
 const TEMPLATE_ONLY = ['hq-name', 'hq-country', 'supported-location', 'org', ...HQ_ADDRESS];
+const WEBEX_GROUP = 'With --backend webex (POST /wholesale/customers; also --template, --hq-* and --supported-location):';
 
 const create: CommandModule<GlobalArgs, CreateArgs> = {
   command: 'create',
   describe: 'Create a customer and its full admin; prints the new customer id',
   builder: (y: Argv<GlobalArgs>) =>
-    addressOptions(y, 'hq-')
+    addressOptions(backendOption(y), 'hq-')
+      .alias({ 'hq-address-line1': 'address-line1', 'hq-address-line2': 'address-line2', 'hq-city': 'city', 'hq-state-or-province': 'state-or-province', 'hq-zip-or-postal-code': 'zip-or-postal-code' })
       .option('name', { type: 'string', demandOption: true, describe: 'Company name of the customer' })
       .option('admin-email', {
         type: 'string',
@@ -63,7 +72,12 @@ const create: CommandModule<GlobalArgs, CreateArgs> = {
       .option('hq-country', { type: 'string', describe: 'Headquarters country, 2-letter ISO code' })
       .option('supported-location', { type: 'boolean', describe: 'Attest that the customer is in a Webex-supported location (required)' })
       .option('org', { type: 'string', describe: 'Create the customer in this existing customer organisation', defaultDescription: 'a new one' })
+      .option('timezone', { type: 'string', describe: 'IANA time zone of the Calling location and Meetings (required for every package)' })
+      .option('language', { type: 'string', describe: "The customer's language (e-mails, Calling location)", defaultDescription: 'en_US' })
+      .option('external-id', { type: 'string', describe: 'Your own reference for the customer in Webex', defaultDescription: 'bulkhub-<uuid>, printed' })
+      .option('timeout-seconds', { type: 'number', describe: 'How long to wait for Webex to finish provisioning', defaultDescription: String(DEFAULT_TIMEOUT_SECONDS) })
       .group(['template', 'hq-name', 'hq-country', ...HQ_ADDRESS, 'supported-location', 'org'], TEMPLATE_GROUP)
+      .group(['backend', ...WEBEX_ONLY], WEBEX_GROUP)
       .example('$0 customers create --name "Acme BV" --admin-email admin@acme.com --package "Webex Suite"', '')
       .example('id=$($0 customers create --name Acme --admin-email a@acme.com --package webex_calling)', '')
       .example(
@@ -71,10 +85,20 @@ const create: CommandModule<GlobalArgs, CreateArgs> = {
           '--hq-name "Göteborg HQ" --hq-country SE --hq-city Göteborg --supported-location',
         '',
       )
+      .example(
+        'WEBEX_ACCESS_TOKEN=... $0 customers create --backend webex --name "Delta AB" --admin-email it@delta.se --package "Webex Suite" ' +
+          '--template PROVISIONING_ID --hq-name "Göteborg HQ" --hq-country SE --hq-address-line1 "Kungsgatan 1" --hq-city Göteborg ' +
+          '--timezone Europe/Stockholm --language sv_SE --supported-location',
+        'provision in Webex and wait',
+      )
       .epilogue('Prints only the new id (or, with --json, the new customer), so a script can capture it.') as unknown as Argv<CreateArgs>,
   handler: (argv: ArgumentsCamelCase<CreateArgs>) =>
-    runCommand(() =>
+    argv.backend === 'webex'
+      ? runCommand(() => createOnWebex(argv))
+      : runCommand(() =>
       withDirectory(argv, (db) => {
+        const webexOnly = WEBEX_ONLY.filter((o) => argv[o] !== undefined);
+        if (webexOnly.length > 0) throw new RunRefused('BAD_ARGUMENTS', `${webexOnly.map((o) => `--${o}`).join(', ')} belong to creating the customer in Webex: add --backend webex.`);
         const basics = { id: argv.id, name: argv.name, adminEmail: argv.adminEmail, package: argv.package };
         let extra: object = {};
         let id: string;
@@ -162,7 +186,7 @@ export function table(rows: string[][]): string {
 
 export const customersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'customers',
-  describe: 'Create, inspect and set up customers of the embedded directory',
+  describe: 'Create (in the embedded directory, or in Webex with --backend webex), inspect and set up customers',
   builder: (y: Argv<GlobalArgs>) =>
     y.command(create).command(list).command(show).command(setupCommand).demandCommand(1, 'Name a customers command: create, list, show or setup.'),
   handler: () => {},

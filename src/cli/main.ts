@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { withGlobalOptions } from './context.js';
 import { EXIT } from './exit-codes.js';
+import { withoutPublicApi } from './backend-option.js';
 import { customersCommand } from './customers.js';
 import { locationsCommand } from './locations.js';
 import { sitesCommand } from './sites.js';
@@ -23,11 +24,11 @@ export async function main(argv: string[]): Promise<void> {
     .command(runsCommand)
     .command(customersCommand)
     .command(locationsCommand)
-    .command(sitesCommand)
-    .command(orgsCommand)
-    .command(subscriptionsCommand)
-    .command(servicesCommand)
-    .command(templatesCommand)
+    .command(withoutPublicApi(sitesCommand, 'Meetings site setup'))
+    .command(withoutPublicApi(orgsCommand, 'the organisation finder and organisations'))
+    .command(withoutPublicApi(subscriptionsCommand, 'mapping subscriptions (orders) to organisations'))
+    .command(withoutPublicApi(servicesCommand, 'setting up Meetings and Calling for an order'))
+    .command(withoutPublicApi(templatesCommand, 'onboarding templates'))
     .command(outboxCommand)
     .demandCommand(1, 'Name a command; see bulkhub --help.')
     .strict()

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { Backend } from '../backends/port.js';
 import { createSqliteBackend } from '../backends/sqlite/backend.js';
 import { createWebexBackend } from '../backends/webex/backend.js';
-import { DEFAULT_BASE_URL } from '../backends/webex/http.js';
 import type { Db } from '../db/open.js';
 import { migrateDirectory } from '../backends/sqlite/schema.js';
 import { loadHeaderMapFile } from '../csv/header-map.js';
@@ -15,9 +14,8 @@ import { exportUsers } from '../reports/export.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { createLogger } from './log.js';
+import { backendOption, webexConnection, type BackendName } from './backend-option.js';
 import { progressDisplay } from './progress-display.js';
-
-type BackendName = 'sqlite' | 'webex';
 
 interface BackendArgs extends GlobalArgs {
   backend: BackendName;
@@ -39,14 +37,6 @@ interface ImportArgs extends BackendArgs {
 }
 
 const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\\t': '\t', '\t': '\t', tab: '\t' };
-
-function backendOption<T>(y: Argv<T>) {
-  return y.option('backend', {
-    choices: ['sqlite', 'webex'] as const,
-    default: 'sqlite' as const,
-    describe: 'sqlite: the embedded directory; webex: Webex itself (token in WEBEX_ACCESS_TOKEN, base URL in WEBEX_API_URL)',
-  });
-}
 
 function importOptions<T>(y: Argv<T>) {
   return backendOption(y)
@@ -175,10 +165,7 @@ async function importUsers(argv: ImportArgs): Promise<number> {
  */
 function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger): Backend {
   if (argv.backend === 'webex') {
-    const token = process.env.WEBEX_ACCESS_TOKEN?.trim();
-    if (!token) throw new RunRefused('BAD_ARGUMENTS', '--backend webex needs a Webex access token in the environment variable WEBEX_ACCESS_TOKEN.');
-    const baseUrl = process.env.WEBEX_API_URL?.trim() || DEFAULT_BASE_URL;
-    if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) throw new RunRefused('BAD_ARGUMENTS', `WEBEX_API_URL must be an http(s) URL such as ${DEFAULT_BASE_URL}.`);
+    const { baseUrl, token } = webexConnection();
     return createWebexBackend({ baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger });
   }
   migrateDirectory(db!);

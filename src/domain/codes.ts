@@ -61,6 +61,7 @@ export const RUN_CODES = {
   RUN_NOT_FOUND: 'No run with that id.',
   BAD_ARGUMENTS: 'The command line is not valid.',
   TARGET_UNAVAILABLE: 'The target cannot be reached.',
+  NO_PUBLIC_API: 'Webex has no public API for this command (a Partner Hub or Control Hub wizard); it works only on the embedded directory.',
 } as const;
 
 /**
@@ -77,6 +78,8 @@ export const PROVISIONING_CODES = {
   TEMPLATE_NOT_FOUND: 'No onboarding template with that provisioning ID.',
   LOCATION_NOT_ATTESTED: 'A customer is created only with the attestation that it is in a Webex-supported location.',
   NUMBER_POOL_EXHAUSTED: 'The number pool has fewer free numbers than users who need one.',
+  CUSTOMER_PROVISIONING_FAILED: 'Webex refused the new customer, or its provisioning ended in error; the message has the Webex error details.',
+  CUSTOMER_STILL_PROVISIONING: 'The Webex customer did not finish provisioning (or waits for Webex review) within the timeout; check it again later.',
   PSTN_NOT_ADVISED: '(warning) The template names a Cloud Connected PSTN provider; the vendor advises against it.',
 } as const;
 

@@ -278,13 +278,13 @@ export function getCustomer(w: World, id: string): Reply {
     }
     if (c.plan.errors) c.errors = c.plan.errors;
   }
-  const { plan: _plan, ...view } = c;
+  const { plan: _plan, request: _request, ...view } = c;
   return { status: 200, body: view };
 }
 
 export function listCustomers(w: World, req: Req): Reply {
   const externalId = req.query.get('externalId');
-  return page(req, [...w.state.customers.values()].filter((c) => !externalId || c.externalId === externalId).map(({ plan: _p, ...c }) => c));
+  return page(req, [...w.state.customers.values()].filter((c) => !externalId || c.externalId === externalId).map(({ plan: _p, request: _r, ...c }) => c));
 }
 
 /** POST /wholesale/customers: checks the documented required fields, then provisions "in the background". */
@@ -304,6 +304,7 @@ export function createCustomer(w: World, req: Req): Reply {
     status: 'provisioning',
     packages: b.packages,
     address: b.address,
+    request: b,
     plan: { polls: p.polls, outcome: p.outcome, ...(p.errors && { errors: p.errors }), name: b.customerInfo?.name ?? 'Customer', location: b.provisioningParameters?.calling?.location?.name },
   });
   w.state.log({ method: req.method, path: req.path, what: 'customer-created' });

@@ -66,6 +66,8 @@ export interface FakeCustomer {
   address?: unknown;
   errors?: Array<{ errorCode: number; description: string }>;
   resourceDetails?: { packages: Array<{ name: string; status: string; errors: unknown[]; warnings: unknown[] }> };
+  /** The body of the POST that created it, as received (for the tests; not part of the API's view). */
+  request?: unknown;
   /** How the fake finishes provisioning: after this many polls, with this status. */
   plan?: { polls: number; outcome: string; errors?: Array<{ errorCode: number; description: string }>; name: string; location?: string };
 }
