@@ -1,4 +1,5 @@
 import { RunRefused } from '../domain/codes.js';
+import type { LocationFields } from '../domain/location.js';
 
 /**
  * The life of an order (seeds 000-002), pure. An order arrives (`pending`), is mapped to its
@@ -19,15 +20,8 @@ export interface MeetingsSite {
   licences: number;
 }
 
-export interface CallingLocation {
-  name: string;
-  country: string;
-  addressLine1?: string;
-  addressLine2?: string;
-  city?: string;
-  stateOrProvince?: string;
-  zipOrPostalCode?: string;
-}
+/** The headquarters location of a Calling setup. */
+export type CallingLocation = LocationFields;
 
 export interface Subscription {
   id: string;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/open.js';
 import { RunRefused } from '../../domain/codes.js';
 import { PACKAGES, type PackageId } from '../../domain/packages.js';
+import type { LocationFields } from '../../domain/location.js';
 import {
   optionalText,
   parseCountry,
@@ -27,15 +28,8 @@ export interface CustomerSummary {
   userCount: number;
 }
 
-export interface LocationRecord {
+export interface LocationRecord extends LocationFields {
   customerId: string;
-  name: string;
-  country: string;
-  addressLine1?: string;
-  addressLine2?: string;
-  city?: string;
-  stateOrProvince?: string;
-  zipOrPostalCode?: string;
 }
 
 export interface SiteRecord {
