@@ -78,7 +78,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
     rows.clear(); // an ingest cut short restarts from the top: nothing was applied yet
     try {
       const plan = batchPlanner(backend, ctx, { precheck: (options.precheck ?? false) && run.dryRun, concurrency: options.concurrency ?? 8 });
-      const read = await ingest(rows, { file, mode: run.mode, plan, progress, ...pick(options, 'delimiter', 'extraAliases') });
+      const read = await ingest(rows, { file, mode: run.mode, keepIntent: !run.dryRun, plan, progress, ...pick(options, 'delimiter', 'extraAliases') });
       if (read.unknownColumns.length > 0) logger.warn({ code: 'UNKNOWN_COLUMN', columns: read.unknownColumns }, `ignored unknown columns: ${read.unknownColumns.join(', ')}`);
       if (read.blankLines > 0) logger.warn({ code: 'BLANK_LINES', count: read.blankLines }, `skipped ${read.blankLines} blank lines`);
       if (read.rows === 0) logger.warn({ code: 'NO_DATA_ROWS' }, 'the file has a header and no data rows');

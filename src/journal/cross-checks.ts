@@ -14,23 +14,24 @@ import type { RunRows } from './rows.js';
 export function markDuplicates(db: Db, rows: RunRows): number {
   indexForCrossChecks(db);
   let marked = 0;
-  marked += markGroups(db, rows, 'key', '1 = 1', 'DUPLICATE_EMAIL', (value, lines) =>
+  marked += markGroups(db, rows, 'key', 'DUPLICATE_EMAIL', (value, lines) =>
     `${quote(value)} appears on lines ${listLines(lines)}; a user may appear only once in a file, so none of these rows is applied. Keep one row per user.`);
-  marked += markGroups(db, rows, 'phone', 'intent IS NOT NULL', 'DUPLICATE_PHONE_NUMBER', (value, lines) =>
+  marked += markGroups(db, rows, 'phone', 'DUPLICATE_PHONE_NUMBER', (value, lines) =>
     `Phone Number ${value} is given to the users on lines ${listLines(lines)}; a phone number belongs to one user of the customer.`);
-  marked += markGroups(db, rows, 'ext_key', 'intent IS NOT NULL', 'DUPLICATE_EXTENSION', (value, lines) => {
+  marked += markGroups(db, rows, 'ext_key', 'DUPLICATE_EXTENSION', (value, lines) => {
     const [location, extension] = value.split('|');
     return `Extension ${extension} is given to the users on lines ${listLines(lines)}, all in location ${quote(location ?? '')}; an extension belongs to one user of a location.`;
   });
   return marked;
 }
 
-function markGroups(db: Db, rows: RunRows, column: 'key' | 'phone' | 'ext_key', where: string, code: RowCode,
+/** Phone and extension keys are written only for valid rows, so every check reads its index alone. */
+function markGroups(db: Db, rows: RunRows, column: 'key' | 'phone' | 'ext_key', code: RowCode,
   describe: (value: string, lines: number[]) => string): number {
   const groups = db
     .prepare(
       `SELECT ${column} AS value, group_concat(line) AS lines FROM journal_rows
-       WHERE run_id = ? AND ${column} IS NOT NULL AND ${where} GROUP BY ${column} HAVING COUNT(*) > 1`,
+       WHERE run_id = ? AND ${column} IS NOT NULL GROUP BY ${column} HAVING COUNT(*) > 1`,
     )
     .all(rows.runId) as Array<{ value: string; lines: string }>;
   const issuesOf = db.prepare('SELECT issues, email FROM journal_rows WHERE run_id = ? AND line = ?');

@@ -10,8 +10,11 @@ export interface IngestedRow {
   line: number;
   email: string;
   key?: string;
-  cells: readonly string[];
+  /** The cells as read, as JSON (the form the journal stores). */
+  cells: string;
   intent?: Intent;
+  /** The intent as JSON, when the reader already wrote it so. */
+  intentJson?: string;
   issues: readonly Issue[];
   /** Set by planning for a valid line; `pending` when it has a change to apply. */
   plan?: { action: Action; pending: boolean; issues: readonly Issue[]; note?: string };
@@ -59,21 +62,25 @@ export class RunRows {
 
   /**
    * Writes lines in one transaction. A line with a change to apply is `pending`; any other
-   * (invalid, unchanged, refused by planning) is final at once.
+   * (invalid, unchanged, refused by planning) is final at once. Every line gets the outcome its
+   * issues give now, so the reports of a dry run need no second look at the issues. The intent
+   * is kept only for a pending line of a run that will apply it (`keepIntent`): a dry run never
+   * reads it back, and a final line has nothing left to do.
    */
-  readonly add = (rows: readonly IngestedRow[]): void => {
+  readonly add = (rows: readonly IngestedRow[], keepIntent = true): void => {
     this.db.transaction(() => {
       for (const row of rows) {
         const attrs = row.intent?.kind === 'set' ? row.intent.attributes : undefined;
         const extKey = attrs?.extension !== undefined && attrs.location !== undefined ? `${attrs.location.toLowerCase()}|${attrs.extension}` : null;
         const plan = row.plan;
         const issues = plan?.issues ?? row.issues;
-        const outcome = plan?.pending ? null : outcomeOf(issues, plan?.note);
+        const pending = plan?.pending === true;
+        const outcome = outcomeOf(issues, plan?.note);
         this.insert.run(
-          this.runId, row.line, row.email, row.key ?? null, JSON.stringify(row.cells),
-          row.intent ? JSON.stringify(row.intent) : null, issues.length === 0 ? '[]' : JSON.stringify(issues), plan?.note ?? null,
-          attrs?.phoneNumber ?? null, extKey, outcome ? 'done' : 'pending', plan?.action ?? null, outcome ? (plan?.action ?? 'none') : null,
-          outcome?.status ?? null, outcome?.code ?? null, outcome?.message ?? null,
+          this.runId, row.line, row.email, row.key ?? null, row.cells,
+          pending && keepIntent ? (row.intentJson ?? JSON.stringify(row.intent)) : null, issues.length === 0 ? '[]' : JSON.stringify(issues), plan?.note ?? null,
+          attrs?.phoneNumber ?? null, extKey, pending ? 'pending' : 'done', plan?.action ?? null, pending ? null : (plan?.action ?? 'none'),
+          outcome.status, outcome.code, outcome.message,
         );
       }
     })();
@@ -112,7 +119,7 @@ export class RunRows {
   /** How many lines are planned as removals and not refused (the removal guard's count). */
   countPlannedRemovals(): number {
     const row = this.db
-      .prepare(`SELECT COUNT(*) AS n FROM journal_rows WHERE run_id = ? AND planned_action = 'remove' AND (status IS NULL OR status != 'error')`)
+      .prepare(`SELECT COUNT(*) AS n FROM journal_rows WHERE run_id = ? AND planned_action = 'remove' AND status != 'error'`)
       .get(this.runId) as { n: number };
     return row.n;
   }

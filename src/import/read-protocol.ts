@@ -1,0 +1,29 @@
+import type { Delimiter } from '../csv/sniff.js';
+import type { Issue, FileCode, RunCode, ProvisioningCode } from '../domain/codes.js';
+import type { ImportMode } from '../domain/row.js';
+
+/** What the reader thread is asked to read (its workerData). */
+export interface ReadRequest {
+  file: string;
+  mode: ImportMode;
+  batchSize: number;
+  delimiter?: Delimiter;
+  extraAliases?: Record<string, string>;
+}
+
+/**
+ * One validated row: line, e-mail as written, key (valid e-mail only), the cells as JSON, the
+ * intent as JSON (valid rows only), and the row's issues (null when there are none).
+ */
+export type RowTuple = [line: number, email: string, key: string | null, cells: string, intent: string | null, issues: Issue[] | null];
+
+/** Reader thread → main thread, in this order: opened, rows…, then end (or refused / failed at any point). */
+export type ToMain =
+  | { kind: 'opened'; header: string[]; unknownColumns: string[]; delimiter: Delimiter; fileSize: number }
+  | { kind: 'rows'; rows: RowTuple[]; bytesRead: number }
+  | { kind: 'end'; blankLines: number; bytesRead: number }
+  | { kind: 'refused'; code: FileCode | RunCode | ProvisioningCode; message: string; line?: number; column?: string }
+  | { kind: 'failed'; message: string };
+
+/** Main thread → reader thread: a batch was taken, the reader may run further ahead. */
+export type ToReader = { kind: 'ack' };

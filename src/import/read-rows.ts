@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Delimiter } from '../csv/sniff.js';
+import { RunRefused } from '../domain/codes.js';
+import type { Intent } from '../domain/user.js';
+import type { IngestedRow } from '../journal/rows.js';
+import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js';
+
+export interface ValidatedFile {
+  header: string[];
+  unknownColumns: string[];
+  delimiter: Delimiter;
+  fileSize: number;
+  /** Validated rows in file order, a batch at a time; can be iterated once. */
+  batches: AsyncIterable<{ rows: IngestedRow[]; bytesRead: number }>;
+  /** Filled in when `batches` is exhausted. */
+  end: { blankLines: number; bytesRead: number };
+}
+
+const BATCH = 1000;
+
+/**
+ * Starts the reader thread (read-worker.ts) on a file and waits for its header. A file-level
+ * problem, found before the header or at line 900,000, arrives as the same `RunRefused` the
+ * reading code threw, with its line and column.
+ */
+export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize'>): Promise<ValidatedFile> {
+  const worker = new Worker(readerScript(), { workerData: { ...request, batchSize: BATCH } satisfies ReadRequest });
+  const inbox = new Inbox(worker);
+  let opened: Extract<ToMain, { kind: 'opened' }>;
+  try {
+    const first = await inbox.next();
+    if (first.kind !== 'opened') throw new Error(`the reader thread sent ${first.kind} before the header`);
+    opened = first;
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  const end = { blankLines: 0, bytesRead: 0 };
+  async function* batches(): AsyncGenerator<{ rows: IngestedRow[]; bytesRead: number }> {
+    try {
+      for (;;) {
+        const message = await inbox.next();
+        if (message.kind === 'end') {
+          Object.assign(end, { blankLines: message.blankLines, bytesRead: message.bytesRead });
+          return;
+        }
+        if (message.kind !== 'rows') continue;
+        // Acknowledged on arrival, so the reader works on the next batches while this one is planned and written.
+        worker.postMessage({ kind: 'ack' } satisfies ToReader);
+        yield { rows: message.rows.map(ingestedRow), bytesRead: message.bytesRead };
+      }
+    } finally {
+      inbox.finished = true;
+      await worker.terminate();
+    }
+  }
+  return { header: opened.header, unknownColumns: opened.unknownColumns, delimiter: opened.delimiter, fileSize: opened.fileSize, batches: batches(), end };
+}
+
+/**
+ * The reader thread runs compiled JavaScript. Under the test runner this module is loaded from
+ * its TypeScript source, which a worker cannot run: the built copy (npm run build) is used then.
+ */
+function readerScript(): URL {
+  const sibling = new URL('./read-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(sibling)) ? sibling : new URL('../../dist/src/import/read-worker.js', import.meta.url);
+}
+
+function ingestedRow([line, email, key, cells, intent, issues]: RowTuple): IngestedRow {
+  return {
+    line,
+    email,
+    ...(key !== null ? { key } : {}),
+    cells,
+    ...(intent !== null ? { intent: JSON.parse(intent) as Intent, intentJson: intent } : {}),
+    issues: issues ?? [],
+  };
+}
+
+/** The reader's messages, queued until asked for; a refusal or a failure of the thread is thrown to the asker. */
+class Inbox {
+  private readonly queue: ToMain[] = [];
+  private waiting: { resolve: (message: ToMain) => void; reject: (error: unknown) => void } | undefined;
+  private failure: unknown;
+  finished = false;
+
+  constructor(worker: Worker) {
+    worker.on('message', (message: ToMain) => this.push(message));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => {
+      if (!this.finished) this.fail(new Error(`the reader thread stopped unexpectedly (exit code ${code})`));
+    });
+  }
+
+  next(): Promise<ToMain> {
+    const message = this.queue.shift();
+    if (message) return settle(message);
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise<ToMain>((resolve, reject) => (this.waiting = { resolve, reject })).then(settle);
+  }
+
+  private push(message: ToMain): void {
+    if (message.kind === 'end' || message.kind === 'refused' || message.kind === 'failed') this.finished = true;
+    if (this.waiting) {
+      const { resolve } = this.waiting;
+      this.waiting = undefined;
+      resolve(message);
+    } else this.queue.push(message);
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error;
+    if (this.waiting) {
+      const { reject } = this.waiting;
+      this.waiting = undefined;
+      reject(error);
+    }
+  }
+}
+
+/** Turns the reader's refusal or failure back into the error the reading code threw. */
+function settle(message: ToMain): Promise<ToMain> {
+  if (message.kind === 'refused') {
+    return Promise.reject(new RunRefused(message.code, message.message, {
+      ...(message.line !== undefined ? { line: message.line } : {}),
+      ...(message.column !== undefined ? { column: message.column } : {}),
+    }));
+  }
+  if (message.kind === 'failed') return Promise.reject(new Error(`Reading the file failed: ${message.message}`));
+  return Promise.resolve(message);
+}

@@ -1,0 +1,60 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openCsv } from '../csv/read.js';
+import { RunRefused } from '../domain/codes.js';
+import { validateRow, type RowLayout } from '../domain/row.js';
+import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js';
+
+/**
+ * The reader thread: reads, decodes, parses and validates the file (all pure work, no
+ * database, no target) and hands the main thread batches of validated rows. It runs on the
+ * second core while the main thread plans and writes the journal. Rows travel as flat tuples
+ * with the cells and the intent already in their journal form (JSON), which is both cheaper to
+ * pass between threads than objects and exactly what the journal stores.
+ */
+const port = parentPort!;
+const request = workerData as ReadRequest;
+
+/** Batches sent and not yet taken by the main thread: a slow main thread pauses the reading. */
+const AHEAD = 4;
+let unacknowledged = 0;
+let resume: (() => void) | undefined;
+port.on('message', (message: ToReader) => {
+  if (message.kind !== 'ack') return;
+  unacknowledged--;
+  resume?.();
+  resume = undefined;
+});
+
+const send = (message: ToMain): void => port.postMessage(message);
+
+async function read(): Promise<void> {
+  const csv = await openCsv(request.file, {
+    ...(request.delimiter ? { delimiter: request.delimiter } : {}),
+    ...(request.extraAliases ? { extraAliases: request.extraAliases } : {}),
+  });
+  send({ kind: 'opened', header: csv.header.names, unknownColumns: csv.header.unknown, delimiter: csv.delimiter, fileSize: csv.stats.fileSize });
+  const layout: RowLayout = { index: csv.header.index, width: csv.header.names.length };
+  let batch: RowTuple[] = [];
+  const flush = async (): Promise<void> => {
+    send({ kind: 'rows', rows: batch, bytesRead: csv.stats.bytesRead });
+    batch = [];
+    if (++unacknowledged >= AHEAD) await new Promise<void>((done) => (resume = done));
+  };
+  for await (const record of csv.records) {
+    const row = validateRow(record.cells, layout, request.mode);
+    batch.push([record.line, row.email, row.key ?? null, JSON.stringify(record.cells), row.intent ? JSON.stringify(row.intent) : null,
+      row.issues.length > 0 ? row.issues : null]);
+    if (batch.length >= request.batchSize) await flush();
+  }
+  if (batch.length > 0) await flush();
+  send({ kind: 'end', blankLines: csv.stats.blankLines, bytesRead: csv.stats.bytesRead });
+}
+
+read().catch((error: unknown) => {
+  if (error instanceof RunRefused) {
+    send({ kind: 'refused', code: error.code, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}),
+      ...(error.column !== undefined ? { column: error.column } : {}) });
+  } else {
+    send({ kind: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+});
