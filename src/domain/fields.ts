@@ -10,7 +10,11 @@ const bad = (reason: string): Parsed<never> => ({ ok: false, reason });
 
 /** Trims ordinary and no-break spaces and puts the text in NFC, so "José" compares one way. */
 export function clean(raw: string): string {
-  const trimmed = raw.replace(/^[\s\u00A0\uFEFF]+|[\s\u00A0\uFEFF]+$/gu, '');
+  // Every character the pattern trims is a control, a space or beyond ASCII: a cell that starts
+  // and ends with printable ASCII (nearly all of them) needs no replace.
+  const first = raw.charCodeAt(0);
+  const last = raw.charCodeAt(raw.length - 1);
+  const trimmed = first > 32 && first < 127 && last > 32 && last < 127 ? raw : raw.replace(/^[\s\u00A0\uFEFF]+|[\s\u00A0\uFEFF]+$/gu, '');
   // NFC only costs when there is something to compose.
   return /[^\x00-\x7F]/.test(trimmed) ? trimmed.normalize('NFC') : trimmed;
 }
@@ -77,10 +81,15 @@ export function parseExtension(raw: string): Parsed<string> {
 }
 
 /** TRUE/FALSE/T/F in any case (Control Hub and spreadsheets write all of these). */
+const TRUE: Parsed<boolean> = Object.freeze({ ok: true, value: true });
+const FALSE: Parsed<boolean> = Object.freeze({ ok: true, value: false });
+
 export function parseBoolean(raw: string): Parsed<boolean> {
+  if (raw === 'TRUE') return TRUE; // as spreadsheets write it: no cleaning needed
+  if (raw === 'FALSE') return FALSE;
   const value = clean(raw).toUpperCase();
-  if (value === 'TRUE' || value === 'T') return ok(true);
-  if (value === 'FALSE' || value === 'F') return ok(false);
+  if (value === 'TRUE' || value === 'T') return TRUE;
+  if (value === 'FALSE' || value === 'F') return FALSE;
   return bad(`expected TRUE or FALSE (T, F, any case), found ${quote(clean(raw))}`);
 }
 

@@ -29,8 +29,9 @@ export function batchPlanner(backend: Backend, ctx: PlanContext, options: PlanOp
     valid.forEach((row, i) => {
       const plan = plans[i]!;
       const refusal = refusals[i];
-      const issues = [...row.issues, ...plan.issues, ...(refusal ? [refusal] : [])];
-      row.plan = { action: plan.action, pending: plan.op !== undefined && !refusal, issues, ...(plan.note ? { note: plan.note } : {}) };
+      const issues = row.issues.length === 0 && plan.issues.length === 0 && !refusal ? row.issues : [...row.issues, ...plan.issues, ...(refusal ? [refusal] : [])];
+      row.plan = { action: plan.action, pending: plan.op !== undefined && !refusal, issues };
+      if (plan.note) row.plan.note = plan.note;
     });
   };
 }

@@ -69,14 +69,14 @@ function readerScript(): URL {
 }
 
 function ingestedRow([line, email, key, cells, intent, issues]: RowTuple): IngestedRow {
-  return {
-    line,
-    email,
-    ...(key !== null ? { key } : {}),
-    cells,
-    ...(intent !== null ? { intent: JSON.parse(intent) as Intent, intentJson: intent } : {}),
-    issues: issues ?? [],
-  };
+  // Plain assignments: conditional spreads here cost as much as the JSON parse (profiled).
+  const row: IngestedRow = { line, email, cells, issues: issues ?? [] };
+  if (key !== null) row.key = key;
+  if (intent !== null) {
+    row.intent = JSON.parse(intent) as Intent;
+    row.intentJson = intent;
+  }
+  return row;
 }
 
 /** The reader's messages, queued until asked for; a refusal or a failure of the thread is thrown to the asker. */

@@ -30,6 +30,9 @@ export interface WorkRow {
   state: 'pending' | 'in_flight';
 }
 
+type ReportCells = [line: number, email: string, cells: string | null, issues: string, note: string | null, state: string,
+  plannedAction: Action | null, action: Action | null, status: ReportRow['status'] | null, code: string | null, message: string | null];
+
 export interface FinalRow {
   line: number;
   action: Action;
@@ -143,25 +146,28 @@ export class RunRows {
    * a refused run) shows its planned action and the outcome its issues give.
    */
   *reportRows(): Generator<ReportRow> {
+    // Raw rows (arrays, not objects): this runs once per line of the file.
     const rows = this.db
       .prepare(
-        `SELECT line, email, CASE WHEN status = 'error' THEN cells END AS cells, issues, note, state, planned_action, action, status, code, message
+        `SELECT line, email, CASE WHEN status = 'error' THEN cells END, issues, note, state, planned_action, action, status, code, message
          FROM journal_rows WHERE run_id = ? ORDER BY line`,
       )
-      .iterate(this.runId) as IterableIterator<Record<string, unknown>>;
-    for (const r of rows) {
-      const done = r.state === 'done';
-      const outcome = r.status !== null
-        ? { status: r.status as ReportRow['status'], code: (r.code as string | null) ?? '', message: (r.message as string | null) ?? '' }
-        : outcomeOf(JSON.parse(r.issues as string) as Issue[], (r.note as string | null) ?? '');
+      .raw(true)
+      .iterate(this.runId) as IterableIterator<ReportCells>;
+    for (const [line, email, cells, issues, note, state, plannedAction, action, status, code, message] of rows) {
+      // Every line written by this version has its outcome; a line of an older journal may not.
+      const outcome = status !== null ? { status, code: code ?? '', message: message ?? '' } : outcomeOf(JSON.parse(issues) as Issue[], note ?? '');
       yield {
-        line: r.line as number,
-        email: r.email as string,
+        line,
+        email,
         // Only error rows need their cells (errors.csv); skipping the rest saves a parse per line.
-        cells: r.cells === null ? [] : (JSON.parse(r.cells as string) as string[]),
-        action: ((done ? r.action : r.planned_action) as Action | null) ?? 'none',
-        ...outcome,
+        cells: cells === null ? [] : (JSON.parse(cells) as string[]),
+        action: (state === 'done' ? action : plannedAction) ?? 'none',
+        status: outcome.status,
+        code: outcome.code,
+        message: outcome.message,
       };
     }
   }
+
 }
