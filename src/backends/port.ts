@@ -1,3 +1,4 @@
+import type { Db } from '../db/open.js';
 import type { RowCode, WarningCode } from '../domain/codes.js';
 import type { AttributeKey, DirectoryUser, Operation } from '../domain/user.js';
 
@@ -57,6 +58,13 @@ export interface Backend {
    * `apply` with bounded concurrency when it is absent.
    */
   applyMany?(ops: readonly Operation[]): Promise<OperationResult[]>;
+
+  /**
+   * Optional: the SQLite connection the target itself writes to (the embedded directory). When
+   * it is the run journal's own connection, the import commits a window's changes together with
+   * their outcomes, so no line is ever left in doubt.
+   */
+  database?: Db;
 
   /**
    * Optional: asks the target whether an operation would succeed, changing nothing (Webex:

@@ -32,6 +32,8 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = ON');
+    // Savepoints inside a window's transaction need a sub-journal; in memory it costs no file I/O.
+    db.pragma('temp_store = MEMORY');
   }
   return db;
 }

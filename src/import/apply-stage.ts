@@ -23,11 +23,16 @@ export interface ApplyOptions {
  * Re-planning is what makes a resumed run exact: a line left in flight by a killed process
  * whose change did land now plans as "unchanged" and is recorded as applied, without being sent
  * again; one whose change did not land is simply applied now.
+ *
+ * When the target is the embedded directory in the journal's own database, a window needs no
+ * in-flight mark: its changes and their done-marks commit in one transaction, so a killed run
+ * leaves each line either applied and recorded or neither.
  */
 export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext, options: ApplyOptions): Promise<void> {
   const total = rows.countInStates(['pending', 'in_flight']);
   options.progress.start('applying', total, 'rows');
   const limit = pLimit(options.concurrency);
+  const together = rows.usesConnection(backend.database);
   let done = 0;
   let windows = 0;
   // Windows go forward in line order; a line never returns to pending, so a keyset is exact.
@@ -35,30 +40,40 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
   for (;;) {
     const window = rows.nextWindow(['pending', 'in_flight'], after, options.windowSize);
     if (window.length === 0) break;
-    rows.markInFlight(after, window[window.length - 1]!.line);
-    after = window[window.length - 1]!.line;
-
-    const current = await lookUp(backend, ctx.customerId, window.map((r) => r.key));
-    const final: FinalRow[] = [];
-    const toApply: Array<{ row: WorkRow; op: Operation; action: FinalRow['action']; note?: string }> = [];
-    for (const row of window) {
-      const plan = planRow(row.intent, current.get(row.key), ctx);
-      const errors = plan.issues.filter((i) => i.severity === 'error');
-      if (plan.op) toApply.push({ row, op: plan.op, action: plan.action, ...(plan.note ? { note: plan.note } : {}) });
-      else if (row.state === 'in_flight' && plan.action === 'unchanged' && row.plannedAction !== 'unchanged') {
-        // An earlier process of this run applied it and was stopped before recording so.
-        final.push({ line: row.line, action: row.plannedAction ?? 'unchanged', issues: row.issues, note: 'Applied; confirmed against the target when the run was resumed.' });
-      } else final.push({ line: row.line, action: plan.action, issues: [...row.issues, ...errors], ...(plan.note ? { note: plan.note } : {}) });
+    const apply = async (): Promise<void> => {
+      const final = await applyWindow(window, backend, ctx, limit);
+      faultHook(++windows);
+      rows.markDone(final);
+    };
+    if (together) await rows.atomically(apply);
+    else {
+      rows.markInFlight(after, window[window.length - 1]!.line);
+      await apply();
     }
-
-    const results = await applyOps(backend, toApply.map((t) => t.op), limit);
-    faultHook(++windows);
-    toApply.forEach(({ row, action, note }, i) => final.push(finalFor(row, action, results[i]!, note)));
-    rows.markDone(final);
+    after = window[window.length - 1]!.line;
     done += window.length;
     options.progress.update(done);
   }
   options.progress.finish();
+}
+
+/** Looks a window's users up again, re-plans each line against that state and applies what is left to do. */
+async function applyWindow(window: readonly WorkRow[], backend: Backend, ctx: PlanContext, limit: ReturnType<typeof pLimit>): Promise<FinalRow[]> {
+  const current = await lookUp(backend, ctx.customerId, window.map((r) => r.key));
+  const final: FinalRow[] = [];
+  const toApply: Array<{ row: WorkRow; op: Operation; action: FinalRow['action']; note?: string }> = [];
+  for (const row of window) {
+    const plan = planRow(row.intent, current.get(row.key), ctx);
+    const errors = plan.issues.filter((i) => i.severity === 'error');
+    if (plan.op) toApply.push({ row, op: plan.op, action: plan.action, ...(plan.note ? { note: plan.note } : {}) });
+    else if (row.state === 'in_flight' && plan.action === 'unchanged' && row.plannedAction !== 'unchanged') {
+      // An earlier process of this run applied it and was stopped before recording so.
+      final.push({ line: row.line, action: row.plannedAction ?? 'unchanged', issues: row.issues, note: 'Applied; confirmed against the target when the run was resumed.' });
+    } else final.push({ line: row.line, action: plan.action, issues: [...row.issues, ...errors], ...(plan.note ? { note: plan.note } : {}) });
+  }
+  const results = await applyOps(backend, toApply.map((t) => t.op), limit);
+  toApply.forEach(({ row, action, note }, i) => final.push(finalFor(row, action, results[i]!, note)));
+  return final;
 }
 
 /** One unit of work when the target offers it, else one change at a time with bounded concurrency. */

@@ -101,6 +101,28 @@ export class RunRows {
     }));
   }
 
+  /** Whether `db` is the connection this journal writes to. */
+  usesConnection(db: unknown): boolean {
+    return db === this.db;
+  }
+
+  /**
+   * Runs `work` in one transaction of the journal's connection: what it writes there (a
+   * target's changes in the same database, and their done-marks) commits together or not at
+   * all. `work` may await, but nothing else may use the connection meanwhile.
+   */
+  async atomically<T>(work: () => Promise<T>): Promise<T> {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
   /**
    * Committed before the changes are sent: from here on a line "may have been applied".
    * A window is every pending line in a range of lines, so one statement marks it.

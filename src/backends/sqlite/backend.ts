@@ -47,6 +47,7 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
 
   const backend: SqliteBackend = {
     name: BACKEND_NAME,
+    database: db,
     auditRunId: options.runId,
     tagRun(runId: string) {
       backend.auditRunId = runId;

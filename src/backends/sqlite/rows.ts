@@ -70,5 +70,8 @@ export function attributeCells(attributes: UserAttributes): { columns: string[];
 
 /** Only the set attributes, for the audit trail (JSON drops undefined anyway; this keeps it explicit). */
 export function definedAttributes(attributes: UserAttributes): UserAttributes {
-  return Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== undefined)) as UserAttributes;
+  // A loop, not Object.fromEntries/filter: this runs for every audited change.
+  const defined: Record<string, unknown> = {};
+  for (const key of ATTRIBUTE_KEYS) if (attributes[key] !== undefined) defined[key] = attributes[key];
+  return defined as UserAttributes;
 }
