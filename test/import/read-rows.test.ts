@@ -1,0 +1,55 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunRefused } from '../../src/domain/codes.js';
+import { readValidatedRows } from '../../src/import/read-rows.js';
+import { tempDir } from '../helpers/cli.js';
+import { HEADER, meetingsUser } from '../helpers/directory.js';
+
+/** The reader thread on a real file: everything it validated, in the order it arrived. */
+async function readAll(text: string) {
+  const file = join(tempDir(), 'users.csv');
+  writeFileSync(file, text);
+  const read = await readValidatedRows({ file, mode: 'add-remove' });
+  const lines: number[] = [];
+  const rows = [];
+  for await (const batch of read.batches) {
+    for (const row of batch.rows) {
+      lines.push(row.line);
+      rows.push(row);
+    }
+  }
+  return { read, lines, rows };
+}
+
+describe('the reader thread', () => {
+  it('hands over every row once, in file order, across many batches (the reader runs ahead and waits)', async () => {
+    const count = 5500; // six batches: more than the reader may run ahead
+    const body = Array.from({ length: count }, (_, i) => meetingsUser(i));
+    body[2999] = 'not-an-email,,,,,,,,,,,,,,,,,';
+    const { read, lines, rows } = await readAll(`${[HEADER, ...body].join('\n')}\n\n`);
+    expect(lines).toEqual(Array.from({ length: count }, (_, i) => i + 2));
+    expect(read.header).toEqual(HEADER.split(','));
+    expect(read.end.blankLines).toBe(1);
+    const valid = rows[10]!;
+    expect(valid.intent).toMatchObject({ kind: 'set', email: 'user10@acme.nl', package: 'webex_meetings' });
+    expect(JSON.parse(valid.cells)[0]).toBe('user10@acme.nl');
+    const invalid = rows[2999]!;
+    expect(invalid.intent).toBeUndefined();
+    expect(invalid.issues.map((i) => i.code)).toContain('INVALID_EMAIL');
+  });
+
+  it('passes a file-level refusal on with its line, even far into the file', async () => {
+    const body = Array.from({ length: 3000 }, (_, i) => meetingsUser(i));
+    body[2500] = `"unclosed,${body[2500]}`;
+    const error = await readAll([HEADER, ...body].join('\n')).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RunRefused);
+    expect((error as RunRefused).line).toBe(2502);
+  });
+
+  it('refuses a file it cannot read before any row', async () => {
+    const error = await readValidatedRows({ file: join(tempDir(), 'missing.csv'), mode: 'add-remove' }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RunRefused);
+    expect((error as RunRefused).code).toBe('UNREADABLE_INPUT');
+  });
+});
