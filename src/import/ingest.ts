@@ -31,12 +31,8 @@ export interface IngestResult {
  * on a second thread (read-rows.ts) while this one plans and writes; memory holds a few batches.
  */
 export async function ingest(rows: RunRows, options: IngestOptions): Promise<IngestResult> {
-  const file = await readValidatedRows({
-    file: options.file,
-    mode: options.mode,
-    ...(options.delimiter ? { delimiter: options.delimiter } : {}),
-    ...(options.extraAliases ? { extraAliases: options.extraAliases } : {}),
-  });
+  const { file: path, mode, delimiter, extraAliases } = options;
+  const file = await readValidatedRows({ file: path, mode, delimiter, extraAliases });
   let count = 0;
   options.progress.start('validating', file.fileSize, 'bytes');
   for await (const batch of file.batches) {

@@ -129,10 +129,7 @@ class Inbox {
 /** Turns the reader's refusal or failure back into the error the reading code threw. */
 function settle(message: ToMain): Promise<ToMain> {
   if (message.kind === 'refused') {
-    return Promise.reject(new RunRefused(message.code, message.message, {
-      ...(message.line !== undefined ? { line: message.line } : {}),
-      ...(message.column !== undefined ? { column: message.column } : {}),
-    }));
+    return Promise.reject(new RunRefused(message.code, message.message, { line: message.line, column: message.column }));
   }
   if (message.kind === 'failed') return Promise.reject(new Error(`Reading the file failed: ${message.message}`));
   return Promise.resolve(message);

@@ -28,10 +28,7 @@ port.on('message', (message: ToReader) => {
 const send = (message: ToMain): void => port.postMessage(message);
 
 async function read(): Promise<void> {
-  const csv = await openCsv(request.file, {
-    ...(request.delimiter ? { delimiter: request.delimiter } : {}),
-    ...(request.extraAliases ? { extraAliases: request.extraAliases } : {}),
-  });
+  const csv = await openCsv(request.file, { delimiter: request.delimiter, extraAliases: request.extraAliases });
   send({ kind: 'opened', header: csv.header.names, unknownColumns: csv.header.unknown, delimiter: csv.delimiter, fileSize: csv.stats.fileSize });
   const layout: RowLayout = { index: csv.header.index, width: csv.header.names.length };
   let batch: RowTuple[] = [];
@@ -52,8 +49,7 @@ async function read(): Promise<void> {
 
 read().catch((error: unknown) => {
   if (error instanceof RunRefused) {
-    send({ kind: 'refused', code: error.code, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}),
-      ...(error.column !== undefined ? { column: error.column } : {}) });
+    send({ kind: 'refused', code: error.code, message: error.message, line: error.line, column: error.column });
   } else {
     send({ kind: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }

@@ -141,10 +141,13 @@ export class RunRows {
     })();
   };
 
-  /** How many lines are planned as removals and not refused (the removal guard's count). */
+  /**
+   * How many lines are planned as removals and not refused (the removal guard's count). A pending
+   * line written by an older version has no status yet: it counts.
+   */
   countPlannedRemovals(): number {
     const row = this.db
-      .prepare(`SELECT COUNT(*) AS n FROM journal_rows WHERE run_id = ? AND planned_action = 'remove' AND status != 'error'`)
+      .prepare(`SELECT COUNT(*) AS n FROM journal_rows WHERE run_id = ? AND planned_action = 'remove' AND (status IS NULL OR status != 'error')`)
       .get(this.runId) as { n: number };
     return row.n;
   }
