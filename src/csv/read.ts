@@ -1,11 +1,12 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse, type Options, type Parser } from 'csv-parse';
 import { RunRefused } from '../domain/codes.js';
-import { createDecodeStream } from './decode.js';
+import { Utf8Normaliser, type DecodeOptions } from './decode.js';
 import { restore } from './formula.js';
 import { mapHeader, type HeaderMap } from './header-map.js';
 import { sniffStart, type Delimiter, type InputStart } from './sniff.js';
+import { RecordSplitter } from './split.js';
 
 export interface CsvRecord {
   /** 1-based physical line of the input file where the record starts (the header is line 1). */
@@ -41,6 +42,8 @@ export interface OpenCsvOptions {
 
 export interface ReadOptions {
   delimiter?: Delimiter;
+  /** False reads every record with csv-parse (what the fast path is tested against). @default true */
+  fastPath?: boolean;
   maxRecordBytes?: number;
   maxColumns?: number;
   fileSize?: number;
@@ -116,14 +119,14 @@ export async function readRecords(source: AsyncIterable<Uint8Array>, options: Re
 
   async function* bytes(): AsyncGenerator<Uint8Array> {
     let toSkip = skip;
-    for (const chunk of start.chunks) {
-      if (toSkip >= chunk.byteLength) toSkip -= chunk.byteLength;
-      else {
-        yield toSkip > 0 ? chunk.subarray(toSkip) : chunk;
-        toSkip = 0;
-      }
-    }
     try {
+      for (const chunk of start.chunks) {
+        if (toSkip >= chunk.byteLength) toSkip -= chunk.byteLength;
+        else {
+          yield toSkip > 0 ? chunk.subarray(toSkip) : chunk;
+          toSkip = 0;
+        }
+      }
       for (let step = start.ended ? undefined : await chunks.next(); step && !step.done; step = await chunks.next()) {
         stats.bytesRead += step.value.byteLength;
         yield step.value;
@@ -133,58 +136,53 @@ export async function readRecords(source: AsyncIterable<Uint8Array>, options: Re
     }
   }
 
-  // csv-parse reports where a record ENDS (`lines`); a record starts on the line after the
-  // previous record ended, plus the blank lines it skipped in between. Tracking this inside
-  // on_record (not when a record is consumed) keeps it right when an error cuts the stream short.
-  let lastEnd = 0;
-  let lastEmpty = 0;
-  // Known at parse time too: an error in the header's chunk can cut the stream before we read it.
+  // Known before the header is returned too: an error in the header's chunk names its columns.
   let headerCells: string[] | undefined;
-  const parserOptions: Options<CsvRecord, string[]> = {
-    delimiter,
-    record_delimiter: '\n',
-    bom: false,
-    skip_empty_lines: true,
-    relax_column_count: true,
-    max_record_size: maxRecordBytes,
-    on_record: (cells: string[], info): CsvRecord | null => {
-      const startLine = lastEnd + 1 + (info.empty_lines - lastEmpty);
-      stats.blankLines += info.empty_lines - lastEmpty;
-      lastEnd = info.lines;
-      lastEmpty = info.empty_lines;
-      // A line of only delimiters and spaces is a blank line, not a row.
-      if (cells.every((cell) => cell.trim() === '')) {
-        stats.blankLines++;
-        return null;
-      }
-      const record = { line: startLine + lineOffset, cells: cells.map(restore) };
-      headerCells ??= record.cells;
-      return record;
-    },
+  /** A record as the reader returns it, or null for a line of only delimiters and spaces (a blank line, not a row). */
+  const accept = (cells: string[], line: number): CsvRecord | null => {
+    if (cells.every((cell) => cell.trim() === '')) {
+      stats.blankLines++;
+      return null;
+    }
+    const record = { line, cells: cells.map(restore) };
+    headerCells ??= record.cells;
+    return record;
   };
-  // The typings tie on_record's result to the record type; ours turns arrays into CsvRecords.
-  const parser: Parser = parse(parserOptions as unknown as Options);
-  pipeline(bytes(), createDecodeStream({ firstLine: 1 + lineOffset, firstByte: skip }), parser, () => {});
-  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<CsvRecord>;
+
+  const text = decodedText(bytes(), { firstLine: 1 + lineOffset, firstByte: skip })[Symbol.asyncIterator]();
+  const splitter = new RecordSplitter(delimiter, maxRecordBytes, 1 + lineOffset);
+  let textEnded = false;
+  // From the first record the fast path cannot vouch for, csv-parse reads the rest of the file.
+  let slow: CsvParseReader | undefined =
+    options.fastPath === false ? csvParseReader({ text: '', line: 1 + lineOffset }, text, { delimiter, maxRecordBytes, stats, accept, header: () => headerCells }) : undefined;
 
   const next = async (): Promise<CsvRecord | undefined> => {
-    try {
-      const step = await iterator.next();
-      if (step.done !== true) return step.value;
-    } catch (error) {
-      if (error instanceof CsvError) {
-        const recordStart = lastEnd + 1 + (parser.info.empty_lines - lastEmpty) + lineOffset;
-        throw describeParseError(error, { parser, recordStart, lineOffset, header: headerCells, maxRecordBytes });
+    for (;;) {
+      if (slow) return slow.next();
+      const step = splitter.next(textEnded);
+      if (step === 'more') {
+        const chunk = await text.next().catch((error: unknown) => Promise.reject(readFailure('The input', error)));
+        if (chunk.done === true) textEnded = true;
+        else splitter.push(chunk.value);
+      } else if (step === 'end') {
+        stats.blankLines += splitter.emptyLines;
+        return undefined;
+      } else if (step === 'unsure') {
+        stats.blankLines += splitter.emptyLines;
+        slow = csvParseReader(splitter.rest(), textEnded ? undefined : text, { delimiter, maxRecordBytes, stats, accept, header: () => headerCells });
+      } else {
+        const record = accept(step.cells, step.line);
+        if (record) return record;
       }
-      throw readFailure('The input', error);
     }
-    // Blank lines after the last record: csv-parse counts the line after a final line break too.
-    stats.blankLines += Math.max(0, parser.info.lines - lastEnd - 1);
-    return undefined;
+  };
+  const close = (): void => {
+    if (slow) slow.close();
+    else void text.return(undefined);
   };
 
   const header = await next().catch((error: unknown) => {
-    parser.destroy();
+    close();
     throw error;
   });
   if (header === undefined) {
@@ -196,7 +194,7 @@ export async function readRecords(source: AsyncIterable<Uint8Array>, options: Re
     );
   }
   if (header.cells.length > maxColumns) {
-    parser.destroy();
+    close();
     throw new RunRefused(
       'TOO_MANY_COLUMNS',
       `The header on line ${header.line} has ${header.cells.length} columns; at most ${maxColumns} are read. ` +
@@ -212,11 +210,95 @@ export async function readRecords(source: AsyncIterable<Uint8Array>, options: Re
         yield record;
       }
     } finally {
-      parser.destroy();
+      close();
     }
   }
 
-  return { header, delimiter, hadBom: start.hadBom, records: records(), stats, close: () => parser.destroy() };
+  return { header, delimiter, hadBom: start.hadBom, records: records(), stats, close };
+}
+
+/** Decoded, normalised text (see decode.ts), chunk by chunk. */
+async function* decodedText(bytes: AsyncIterable<Uint8Array>, options: DecodeOptions): AsyncGenerator<string> {
+  const normaliser = new Utf8Normaliser(options);
+  for await (const chunk of bytes) {
+    const text = normaliser.write(chunk);
+    if (text.length > 0) yield text;
+  }
+  const last = normaliser.end();
+  if (last.length > 0) yield last;
+}
+
+interface CsvParseReader {
+  next(): Promise<CsvRecord | undefined>;
+  close(): void;
+}
+
+interface CsvParseContext {
+  delimiter: Delimiter;
+  maxRecordBytes: number;
+  stats: CsvStats;
+  accept: (cells: string[], line: number) => CsvRecord | null;
+  header: () => string[] | undefined;
+}
+
+/**
+ * csv-parse over the text from `first` on (then the rest of `rest`): the reader's slow path, and
+ * the one that words every error. Line numbers continue from `first.line`.
+ */
+function csvParseReader(first: { text: string; line: number }, rest: AsyncIterator<string> | undefined, context: CsvParseContext): CsvParseReader {
+  const { stats, accept } = context;
+  const lineOffset = first.line - 1;
+  // csv-parse reports where a record ENDS (`lines`); a record starts on the line after the
+  // previous record ended, plus the blank lines it skipped in between. Tracking this inside
+  // on_record (not when a record is consumed) keeps it right when an error cuts the stream short.
+  let lastEnd = 0;
+  let lastEmpty = 0;
+  const parserOptions: Options<CsvRecord, string[]> = {
+    delimiter: context.delimiter,
+    record_delimiter: '\n',
+    bom: false,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    max_record_size: context.maxRecordBytes,
+    on_record: (cells: string[], info): CsvRecord | null => {
+      const startLine = lastEnd + 1 + (info.empty_lines - lastEmpty);
+      stats.blankLines += info.empty_lines - lastEmpty;
+      lastEnd = info.lines;
+      lastEmpty = info.empty_lines;
+      return accept(cells, startLine + lineOffset);
+    },
+  };
+  // The typings tie on_record's result to the record type; ours turns arrays into CsvRecords.
+  const parser: Parser = parse(parserOptions as unknown as Options);
+  async function* source(): AsyncGenerator<string> {
+    if (first.text.length > 0) yield first.text;
+    if (!rest) return;
+    try {
+      for (let step = await rest.next(); step.done !== true; step = await rest.next()) yield step.value;
+    } finally {
+      await rest.return?.(undefined);
+    }
+  }
+  pipeline(Readable.from(source()), parser, () => {});
+  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<CsvRecord>;
+  return {
+    async next() {
+      try {
+        const step = await iterator.next();
+        if (step.done !== true) return step.value;
+      } catch (error) {
+        if (error instanceof CsvError) {
+          const recordStart = lastEnd + 1 + (parser.info.empty_lines - lastEmpty) + lineOffset;
+          throw describeParseError(error, { parser, recordStart, lineOffset, header: context.header(), maxRecordBytes: context.maxRecordBytes });
+        }
+        throw readFailure('The input', error);
+      }
+      // Blank lines after the last record: csv-parse counts the line after a final line break too.
+      stats.blankLines += Math.max(0, parser.info.lines - lastEnd - 1);
+      return undefined;
+    },
+    close: () => parser.destroy(),
+  };
 }
 
 interface ParseErrorContext {

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RunRefused } from '../../src/domain/codes.js';
-import { readRecords, type CsvRecord } from '../../src/csv/read.js';
+import { readRecords, type CsvRecord, type ReadOptions } from '../../src/csv/read.js';
 
 // csv-spectrum (BSD-2-Clause), vendored beside the repo in shared/ (CI clones it there too).
 const CORPUS = fileURLToPath(new URL('../../../shared/corpora/csv-spectrum/', import.meta.url));
@@ -34,18 +34,18 @@ interface Parsed {
   blankLines: number;
 }
 
-async function parseAll(bytes: Buffer, next: () => number = () => bytes.length || 1): Promise<Parsed> {
-  const raw = await readRecords(chunked(bytes, next));
+async function parseAll(bytes: Buffer, next: () => number = () => bytes.length || 1, options: ReadOptions = {}): Promise<Parsed> {
+  const raw = await readRecords(chunked(bytes, next), options);
   const records: CsvRecord[] = [];
   for await (const record of raw.records) records.push(record);
   return { header: raw.header, records, blankLines: raw.stats.blankLines };
 }
 
-async function outcome(bytes: Buffer, next?: () => number): Promise<Parsed | string> {
+async function outcome(bytes: Buffer, next?: () => number, options?: ReadOptions): Promise<Parsed | string> {
   try {
-    return await parseAll(bytes, next);
+    return await parseAll(bytes, next, options);
   } catch (error) {
-    return error instanceof RunRefused ? `${error.code} line ${error.line} ${error.column}` : String(error);
+    return error instanceof RunRefused ? `${error.code} line ${error.line} ${error.column}: ${error.message}` : String(error);
   }
 }
 
@@ -93,6 +93,50 @@ describe('csv-spectrum conformance', () => {
         const rand = random(seed);
         expect(await outcome(bytes, () => 1 + Math.floor(rand() * 9))).toEqual(whole);
       }
+    });
+  }
+});
+
+describe('the fast path reads exactly what csv-parse reads', () => {
+  // Pieces that make every kind of record: quoted and bare values, doubled quotes, stray quotes,
+  // text after a closing quote, line breaks inside and between records, blank and space-only
+  // lines, non-ASCII text and characters cut across chunks.
+  const PIECES = ['a', 'bc', 'é', '😀', ',', ',', ';', '"', '""', '"x"', '"a,\nb"', '\n', '\n', '\r\n', '\r', ' ', '\t', "'+1"];
+
+  const compare = async (bytes: Buffer, rand: () => number, options: ReadOptions = {}): Promise<void> => {
+    const reference = await outcome(bytes, undefined, { ...options, fastPath: false });
+    expect(await outcome(bytes, undefined, options), bytes.toString()).toEqual(reference);
+    expect(await outcome(bytes, () => 1 + Math.floor(rand() * 7), options), bytes.toString()).toEqual(reference);
+  };
+
+  it('on 3,000 random inputs, whole and in random chunks, errors and their wording included', async () => {
+    const rand = random(20261121);
+    for (let i = 0; i < 3000; i++) {
+      let text = 'email,name\n';
+      const length = Math.floor(rand() * 40);
+      for (let k = 0; k < length; k++) text += PIECES[Math.floor(rand() * PIECES.length)];
+      await compare(Buffer.from(text), rand, { delimiter: ',' });
+    }
+  });
+
+  it('on mostly well-formed rows, with a small record limit', async () => {
+    const rand = random(7);
+    const value = (): string => {
+      const roll = rand();
+      if (roll < 0.6) return 'v'.repeat(Math.floor(rand() * 6));
+      if (roll < 0.9) return `"q,${'""'.repeat(Math.floor(rand() * 2))}\n${'w'.repeat(Math.floor(rand() * 5))}"`;
+      return rand() < 0.5 ? 'x"y' : '"x"y';
+    };
+    for (let i = 0; i < 500; i++) {
+      const rows = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => Array.from({ length: 1 + Math.floor(rand() * 4) }, value).join(';'));
+      const text = `email;name\n${rows.join(rand() < 0.3 ? '\n\n' : '\n')}${rand() < 0.5 ? '\n' : ''}`;
+      await compare(Buffer.from(text), rand, { delimiter: ';', maxRecordBytes: 12 });
+    }
+  });
+
+  for (const name of names) {
+    it(`on ${name}.csv`, async () => {
+      await compare(readFileSync(`${CORPUS}csvs/${name}.csv`), random(3));
     });
   }
 });
