@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { migrateJournal } from '../journal/schema.js';
 import { listRuns, requireRun, type RunRecord } from '../journal/runs.js';
 import { countRows } from '../reports/summary.js';
+import { RunRows } from '../journal/rows.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 
 interface ListArgs extends GlobalArgs {
@@ -38,8 +39,14 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
       const db = openDbFromArgs(argv);
       migrateJournal(db);
       const run = requireRun(db, argv.runId);
-      const counts = countRows(db, run.id);
-      const states = db.prepare('SELECT state, COUNT(*) AS n FROM journal_rows WHERE run_id = ? GROUP BY state').all(run.id) as Array<{ state: string; n: number }>;
+      const journal = new RunRows(db, run.id);
+      const counts = countRows(journal);
+      const tally = journal.tally();
+      const states = [
+        { state: 'done', n: tally.rows - tally.pending - tally.inFlight },
+        { state: 'in_flight', n: tally.inFlight },
+        { state: 'pending', n: tally.pending },
+      ].filter((s) => s.n > 0);
       const lines = [
         `Run ${run.id}: ${label(run)}`,
         `  customer   ${run.customerId} (${run.backend})`,

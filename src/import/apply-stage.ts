@@ -29,7 +29,7 @@ export interface ApplyOptions {
  * leaves each line either applied and recorded or neither.
  */
 export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext, options: ApplyOptions): Promise<void> {
-  const total = rows.countInStates(['pending', 'in_flight']);
+  const total = rows.countUnfinished();
   options.progress.start('applying', total, 'rows');
   const limit = pLimit(options.concurrency);
   const together = rows.usesConnection(backend.database);

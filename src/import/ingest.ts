@@ -1,5 +1,6 @@
 import type { Delimiter } from '../csv/sniff.js';
 import type { ImportMode } from '../domain/row.js';
+import { DuplicateFinder } from '../journal/cross-checks.js';
 import type { IngestedRow, RunRows } from '../journal/rows.js';
 import type { Progress } from './progress.js';
 import { readValidatedRows } from './read-rows.js';
@@ -22,6 +23,8 @@ export interface IngestResult {
   unknownColumns: string[];
   blankLines: number;
   rows: number;
+  /** What the cross-row checks need of every line seen (see cross-checks.ts). */
+  duplicates: DuplicateFinder;
 }
 
 /**
@@ -33,15 +36,17 @@ export interface IngestResult {
 export async function ingest(rows: RunRows, options: IngestOptions): Promise<IngestResult> {
   const { file: path, mode, delimiter, extraAliases } = options;
   const file = await readValidatedRows({ file: path, mode, delimiter, extraAliases });
+  const duplicates = new DuplicateFinder();
   let count = 0;
   options.progress.start('validating', file.fileSize, 'bytes');
   for await (const batch of file.batches) {
     await options.plan(batch.rows);
     rows.add(batch.rows, options.keepIntent);
+    duplicates.add(batch.rows);
     count += batch.rows.length;
     options.progress.update(batch.bytesRead, count);
   }
   options.progress.update(file.end.bytesRead, count);
   options.progress.finish();
-  return { header: file.header, delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count };
+  return { header: file.header, delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, duplicates };
 }

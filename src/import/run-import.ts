@@ -9,9 +9,9 @@ import type { ImportMode } from '../domain/row.js';
 import { markDuplicates } from '../journal/cross-checks.js';
 import { RunRows } from '../journal/rows.js';
 import { claimRun, createRun, findUnfinishedRun, getRun, requireRun, setRunState, type RunRecord } from '../journal/runs.js';
-import { migrateJournal } from '../journal/schema.js';
 import type { RunSummary } from '../journal/types.js';
 import { buildSummary, countRows } from '../reports/summary.js';
+import { hasLegacyLines, migrateJournal } from '../journal/schema.js';
 import { reportPaths, writeRowReports, writeSummary, type ReportPaths } from '../reports/write.js';
 import { applyAll } from './apply-stage.js';
 import { hashFile } from './hash.js';
@@ -82,7 +82,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
       if (read.unknownColumns.length > 0) logger.warn({ code: 'UNKNOWN_COLUMN', columns: read.unknownColumns }, `ignored unknown columns: ${read.unknownColumns.join(', ')}`);
       if (read.blankLines > 0) logger.warn({ code: 'BLANK_LINES', count: read.blankLines }, `skipped ${read.blankLines} blank lines`);
       if (read.rows === 0) logger.warn({ code: 'NO_DATA_ROWS' }, 'the file has a header and no data rows');
-      markDuplicates(db, rows);
+      markDuplicates(rows, read.duplicates);
       setRunState(db, run.id, 'planned', { header: read.header, delimiter: read.delimiter });
     } catch (error) {
       if (error instanceof RunRefused) await refuse(db, run, paths, 'file-refused', error);
@@ -116,11 +116,16 @@ function openRun(options: ImportOptions, file: string, inputHash: string): { run
     if (!['ingesting', 'planned', 'applying'].includes(run.state)) {
       throw new RunRefused('BAD_ARGUMENTS', `Run ${run.id} is ${run.state}; only an unfinished run can be resumed.`);
     }
+    if (hasLegacyLines(db, run.id)) {
+      throw new RunRefused('BAD_ARGUMENTS', `Run ${run.id} was started by an older version of bulkhub, whose journal this version does not read; start a new run (lines it applied plan as unchanged).`);
+    }
     claimRun(db, run);
     return { run, resumed: true };
   }
   const unfinished = options.dryRun ? undefined : findUnfinishedRun(db, options.customerId, backend.name, inputHash);
-  if (unfinished) {
+  if (unfinished && hasLegacyLines(db, unfinished.id)) {
+    options.logger.warn({ runId: unfinished.id }, `this file has an unfinished run (${unfinished.id}) started by an older version, which cannot be resumed; starting a new run`);
+  } else if (unfinished) {
     claimRun(db, unfinished);
     options.logger.warn({ runId: unfinished.id }, `this file has an unfinished run (${unfinished.id}); resuming it`);
     return { run: unfinished, resumed: true };
@@ -147,7 +152,7 @@ async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refuse
   const refusal = { code: error.code, message: error.message + (error.line ? ` (line ${error.line})` : '') };
   if (state === 'file-refused') rows.clear();
   else await writeRowReports(paths, getRun(db, run.id)!.header ?? [], rows.reportRows());
-  const summary = buildSummary(getRun(db, run.id)!, countRows(db, run.id), state, refusal);
+  const summary = buildSummary(getRun(db, run.id)!, countRows(rows), state, refusal);
   writeSummary(paths, summary);
   setRunState(db, run.id, state, { summary });
   throw Object.assign(error, { reports: paths, summary });
@@ -156,7 +161,7 @@ async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refuse
 async function finish(db: Db, run: RunRecord, rows: RunRows, paths: ReportPaths, resumed: boolean,
   refusal?: RunSummary['refusal']): Promise<ImportResult> {
   await writeRowReports(paths, run.header ?? [], rows.reportRows());
-  const summary = buildSummary(run, countRows(db, run.id), 'completed', refusal);
+  const summary = buildSummary(run, countRows(rows), 'completed', refusal);
   writeSummary(paths, summary);
   setRunState(db, run.id, run.dryRun ? 'dry-run' : 'completed', { summary });
   return { run: requireRun(db, run.id), summary, reports: paths, resumed };

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import type { Issue } from '../domain/codes.js';
 import { outcomeOf } from '../domain/outcome.js';
-import type { Action, Intent } from '../domain/user.js';
+import type { Action, Intent, RowStatus } from '../domain/user.js';
 import type { ReportRow } from './types.js';
 
 /** A freshly validated (and, when valid, planned) line, as ingest writes it. */
@@ -20,6 +20,8 @@ export interface IngestedRow {
   plan?: { action: Action; pending: boolean; issues: readonly Issue[]; note?: string };
 }
 
+export type LineState = 'pending' | 'in_flight' | 'done';
+
 /** A line waiting for the next stage: what that stage needs to know of it. */
 export interface WorkRow {
   line: number;
@@ -30,9 +32,6 @@ export interface WorkRow {
   state: 'pending' | 'in_flight';
 }
 
-type ReportCells = [line: number, email: string, cells: string | null, issues: string, note: string | null, state: string,
-  plannedAction: Action | null, action: Action | null, status: ReportRow['status'] | null, code: string | null, message: string | null];
-
 export interface FinalRow {
   line: number;
   action: Action;
@@ -40,65 +39,147 @@ export interface FinalRow {
   note?: string;
 }
 
-/** The lines of one run in the journal. Statements are prepared once per run. */
+/** What the cross-row checks compare: e-mail key, phone number, location and extension. */
+export interface CrossKeys {
+  key: string | null;
+  phone: string | null;
+  extKey: string | null;
+}
+
+/** The values of a line the cross-row checks compare; only a valid line has phone and extension keys. */
+export function crossKeys(row: IngestedRow): CrossKeys {
+  const attrs = row.intent?.kind === 'set' ? row.intent.attributes : undefined;
+  return {
+    key: row.key ?? null,
+    phone: attrs?.phoneNumber ?? null,
+    extKey: attrs?.extension !== undefined && attrs.location !== undefined ? `${attrs.location.toLowerCase()}|${attrs.extension}` : null,
+  };
+}
+
+/** Per line of a batch, what the file said: [line, e-mail as written, key, phone, extension key]. */
+type LineEntry = [line: number, email: string, key: string | null, phone: string | null, extKey: string | null];
+
+/** Per line of a batch, what happened to it so far. */
+type OutcomeEntry = [line: number, state: LineState, plannedAction: Action | null, action: Action | null, issues: Issue[], note: string | null,
+  status: RowStatus, code: string, message: string];
+
+/** Counts of one batch, kept beside its outcomes so the run's counts never parse a line. */
+export interface Tally {
+  rows: number;
+  pending: number;
+  inFlight: number;
+  added: number;
+  modified: number;
+  removed: number;
+  unchanged: number;
+  warnings: number;
+  errors: number;
+  /** Lines planned as removals and not refused (the removal guard's count). */
+  removals: number;
+}
+
+const emptyTally = (): Tally => ({ rows: 0, pending: 0, inFlight: 0, added: 0, modified: 0, removed: 0, unchanged: 0, warnings: 0, errors: 0, removals: 0 });
+
+interface OutcomeBatch {
+  firstLine: number;
+  lastLine: number;
+  entries: OutcomeEntry[];
+  changed: boolean;
+}
+
+/**
+ * The lines of one run in the journal: one SQLite row per batch of lines (about 1,000), not one
+ * per line. `journal_batches` keeps what the file said and never changes; `journal_outcomes`
+ * keeps what happened, rewritten a batch at a time. A row per line cost more than the reading
+ * and validating of the line itself (BENCHMARKS.md); a batch row costs a fraction of it.
+ */
 export class RunRows {
-  private readonly insert: Statement;
-  private readonly window: Statement;
-  private readonly inFlight: Statement;
-  private readonly finish: Statement;
+  private readonly insertBatch: Statement;
+  private readonly insertOutcomes: Statement;
+  private readonly updateOutcomes: Statement;
+  private readonly outcomesAt: Statement;
+  private readonly nextPending: Statement;
+  private readonly batchAt: Statement;
+  /** The last batch a window read, parsed: a batch serves several windows. */
+  private workBatch: { firstLine: number; lines: LineEntry[]; intents: Array<Intent | null> } | undefined;
 
   constructor(private readonly db: Db, readonly runId: string) {
-    this.insert = db.prepare(
-      `INSERT INTO journal_rows (run_id, line, email, key, cells, intent, issues, note, phone, ext_key, state, planned_action, action, status, code, message)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.insertBatch = db.prepare('INSERT INTO journal_batches (run_id, first_line, last_line, lines, cells, intents) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertOutcomes = db.prepare('INSERT INTO journal_outcomes (run_id, first_line, last_line, pending, tally, outcomes) VALUES (?, ?, ?, ?, ?, ?)');
+    this.updateOutcomes = db.prepare('UPDATE journal_outcomes SET pending = ?, tally = ?, outcomes = ? WHERE run_id = ? AND first_line = ?');
+    this.outcomesAt = db.prepare(
+      'SELECT first_line, last_line, outcomes FROM journal_outcomes WHERE run_id = ? AND first_line <= ? ORDER BY first_line DESC LIMIT 1',
     );
-    this.window = db.prepare(
-      `SELECT line, key, intent, issues, planned_action, state FROM journal_rows
-       WHERE run_id = ? AND line > ? AND state IN (?, ?) ORDER BY line LIMIT ?`,
+    this.nextPending = db.prepare(
+      'SELECT first_line, last_line, outcomes FROM journal_outcomes WHERE run_id = ? AND last_line > ? AND pending > 0 ORDER BY first_line LIMIT 1',
     );
-    this.inFlight = db.prepare(`UPDATE journal_rows SET state = 'in_flight' WHERE run_id = ? AND line > ? AND line <= ? AND state = 'pending'`);
-    this.finish = db.prepare(
-      `UPDATE journal_rows SET state = 'done', planned_action = COALESCE(planned_action, ?), action = ?, issues = ?, note = ?,
-         status = ?, code = ?, message = ? WHERE run_id = ? AND line = ?`,
-    );
+    this.batchAt = db.prepare('SELECT lines, intents FROM journal_batches WHERE run_id = ? AND first_line = ?');
   }
 
   /**
-   * Writes lines in one transaction. A line with a change to apply is `pending`; any other
-   * (invalid, unchanged, refused by planning) is final at once. Every line gets the outcome its
-   * issues give now, so the reports of a dry run need no second look at the issues. The intent
-   * is kept only for a pending line of a run that will apply it (`keepIntent`): a dry run never
-   * reads it back, and a final line has nothing left to do.
+   * Writes a batch of lines (in line order) in one transaction. A line with a change to apply is
+   * `pending`; any other (invalid, unchanged, refused by planning) is final at once. Every line
+   * gets the outcome its issues give now. The intent is kept only for a pending line of a run
+   * that will apply it (`keepIntent`): a dry run never reads it back.
    */
   readonly add = (rows: readonly IngestedRow[], keepIntent = true): void => {
+    if (rows.length === 0) return;
+    // Built as text: the cells and intents arrive as JSON already, and re-encoding them would cost more than the write.
+    let lines = '[';
+    let cells = '[';
+    let intents = '[';
+    const entries: OutcomeEntry[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const { key, phone, extKey } = crossKeys(row);
+      const plan = row.plan;
+      const issues = plan?.issues ?? row.issues;
+      const pending = plan?.pending === true;
+      const note = plan?.note ?? null;
+      const outcome = outcomeOf(issues, note ?? undefined);
+      const comma = i === 0 ? '' : ',';
+      lines += `${comma}[${row.line},${JSON.stringify(row.email)},${json(key)},${json(phone)},${json(extKey)}]`;
+      cells += comma + row.cells;
+      intents += comma + (pending && keepIntent ? (row.intentJson ?? JSON.stringify(row.intent)) : 'null');
+      entries.push([row.line, pending ? 'pending' : 'done', plan?.action ?? null, pending ? null : (plan?.action ?? 'none'), [...issues], note,
+        outcome.status, outcome.code, outcome.message]);
+    }
+    const firstLine = rows[0]!.line;
+    const lastLine = rows[rows.length - 1]!.line;
+    const tally = tallyOf(entries);
     this.db.transaction(() => {
-      for (const row of rows) {
-        const attrs = row.intent?.kind === 'set' ? row.intent.attributes : undefined;
-        const extKey = attrs?.extension !== undefined && attrs.location !== undefined ? `${attrs.location.toLowerCase()}|${attrs.extension}` : null;
-        const plan = row.plan;
-        const issues = plan?.issues ?? row.issues;
-        const pending = plan?.pending === true;
-        const outcome = outcomeOf(issues, plan?.note);
-        this.insert.run(
-          this.runId, row.line, row.email, row.key ?? null, row.cells,
-          pending && keepIntent ? (row.intentJson ?? JSON.stringify(row.intent)) : null, issues.length === 0 ? '[]' : JSON.stringify(issues), plan?.note ?? null,
-          attrs?.phoneNumber ?? null, extKey, pending ? 'pending' : 'done', plan?.action ?? null, pending ? null : (plan?.action ?? 'none'),
-          outcome.status, outcome.code, outcome.message,
-        );
-      }
+      this.insertBatch.run(this.runId, firstLine, lastLine, `${lines}]`, `${cells}]`, `${intents}]`);
+      this.insertOutcomes.run(this.runId, firstLine, lastLine, tally.pending + tally.inFlight, JSON.stringify(tally), JSON.stringify(entries));
     })();
   };
 
   /** Up to `size` lines in `states`, after line `after`, in line order. */
-  nextWindow(states: readonly [string, string], after: number, size: number): WorkRow[] {
-    return (this.window.all(this.runId, after, states[0], states[1], size) as Record<string, unknown>[]).map((r) => ({
-      line: r.line as number,
-      key: r.key as string,
-      intent: JSON.parse(r.intent as string) as Intent,
-      issues: JSON.parse(r.issues as string) as Issue[],
-      plannedAction: (r.planned_action as Action | null) ?? null,
-      state: r.state as WorkRow['state'],
-    }));
+  nextWindow(states: readonly LineState[], after: number, size: number): WorkRow[] {
+    const window: WorkRow[] = [];
+    for (let from = after; window.length < size; ) {
+      const row = this.nextPending.get(this.runId, from) as { first_line: number; last_line: number; outcomes: string } | undefined;
+      if (!row) break;
+      const work = this.workLines(row.first_line);
+      const entries = JSON.parse(row.outcomes) as OutcomeEntry[];
+      for (let i = 0; i < entries.length && window.length < size; i++) {
+        const [line, state, plannedAction, , issues] = entries[i]!;
+        if (line <= from || !states.includes(state) || state === 'done') continue;
+        const [, , key] = work.lines[i]!;
+        const intent = work.intents[i];
+        if (key === null || !intent) throw new Error(`journal: line ${line} of run ${this.runId} is ${state} but has no intent`);
+        window.push({ line, key, intent, issues, plannedAction, state });
+      }
+      from = window.length < size ? row.last_line : from;
+    }
+    return window;
+  }
+
+  private workLines(firstLine: number): { lines: LineEntry[]; intents: Array<Intent | null> } {
+    if (this.workBatch?.firstLine !== firstLine) {
+      const row = this.batchAt.get(this.runId, firstLine) as { lines: string; intents: string };
+      this.workBatch = { firstLine, lines: JSON.parse(row.lines) as LineEntry[], intents: JSON.parse(row.intents) as Array<Intent | null> };
+    }
+    return this.workBatch;
   }
 
   /** Whether `db` is the connection this journal writes to. */
@@ -125,45 +206,140 @@ export class RunRows {
 
   /**
    * Committed before the changes are sent: from here on a line "may have been applied".
-   * A window is every pending line in a range of lines, so one statement marks it.
+   * A window is every pending line in a range of lines.
    */
   readonly markInFlight = (afterLine: number, upToLine: number): void => {
-    this.inFlight.run(this.runId, afterLine, upToLine);
-  };
-
-  /** Final action and outcome of lines. */
-  readonly markDone = (rows: readonly FinalRow[]): void => {
     this.db.transaction(() => {
-      for (const r of rows) {
-        const outcome = outcomeOf(r.issues, r.note);
-        this.finish.run(r.action, r.action, JSON.stringify(r.issues), r.note ?? null, outcome.status, outcome.code, outcome.message, this.runId, r.line);
+      for (let batch = this.outcomesFor(afterLine + 1); batch && batch.firstLine <= upToLine; batch = this.outcomesFor(batch.lastLine + 1)) {
+        for (const entry of batch.entries) {
+          if (entry[0] > afterLine && entry[0] <= upToLine && entry[1] === 'pending') {
+            entry[1] = 'in_flight';
+            batch.changed = true;
+          }
+        }
+        this.save(batch);
       }
     })();
   };
 
-  /**
-   * How many lines are planned as removals and not refused (the removal guard's count). A pending
-   * line written by an older version has no status yet: it counts.
-   */
+  /** Final action and outcome of lines. */
+  readonly markDone = (rows: readonly FinalRow[]): void => {
+    this.update(rows.map((r) => r.line), (entry, i) => {
+      const r = rows[i]!;
+      const note = r.note ?? null;
+      const outcome = outcomeOf(r.issues, note ?? undefined);
+      entry[1] = 'done';
+      entry[2] ??= r.action;
+      entry[3] = r.action;
+      entry[4] = [...r.issues];
+      entry[5] = note;
+      entry[6] = outcome.status;
+      entry[7] = outcome.code;
+      entry[8] = outcome.message;
+    });
+  };
+
+  /** Adds an error to lines and makes them final: nothing of them is applied. */
+  readonly refuseLines = (lines: readonly number[], issue: Issue): void => {
+    this.update(lines, (entry) => {
+      const issues = [...entry[4], issue];
+      const outcome = outcomeOf(issues, entry[5] ?? undefined);
+      entry[1] = 'done';
+      entry[3] = 'none';
+      entry[4] = issues;
+      entry[6] = outcome.status;
+      entry[7] = outcome.code;
+      entry[8] = outcome.message;
+    });
+  };
+
+  /** Changes the outcome entries of `lines` (any order) with `change(entry, index in lines)`, in one transaction. */
+  private update(lines: readonly number[], change: (entry: OutcomeEntry, index: number) => void): void {
+    const order = lines.map((_, i) => i).sort((a, b) => lines[a]! - lines[b]!);
+    this.db.transaction(() => {
+      let batch: OutcomeBatch | undefined;
+      for (const i of order) {
+        const line = lines[i]!;
+        if (!batch || line > batch.lastLine) {
+          if (batch) this.save(batch);
+          batch = this.outcomesFor(line);
+        }
+        const entry = batch && findEntry(batch.entries, line);
+        if (!batch || !entry) throw new Error(`journal: run ${this.runId} has no line ${line}`);
+        change(entry, i);
+        batch.changed = true;
+      }
+      if (batch) this.save(batch);
+    })();
+  }
+
+  /** The batch holding `line` or, when none does, the first one after it. */
+  private outcomesFor(line: number): OutcomeBatch | undefined {
+    let row = this.outcomesAt.get(this.runId, line) as { first_line: number; last_line: number; outcomes: string } | undefined;
+    if (!row || row.last_line < line) {
+      row = this.db
+        .prepare('SELECT first_line, last_line, outcomes FROM journal_outcomes WHERE run_id = ? AND first_line >= ? ORDER BY first_line LIMIT 1')
+        .get(this.runId, line) as typeof row;
+    }
+    return row && { firstLine: row.first_line, lastLine: row.last_line, entries: JSON.parse(row.outcomes) as OutcomeEntry[], changed: false };
+  }
+
+  private save(batch: OutcomeBatch): void {
+    if (!batch.changed) return;
+    const tally = tallyOf(batch.entries);
+    this.updateOutcomes.run(tally.pending + tally.inFlight, JSON.stringify(tally), JSON.stringify(batch.entries), this.runId, batch.firstLine);
+  }
+
+  /** The run's counts, summed from the batches' tallies. */
+  tally(): Tally {
+    const total = emptyTally();
+    const tallies = this.db.prepare('SELECT tally FROM journal_outcomes WHERE run_id = ?').pluck().iterate(this.runId) as IterableIterator<string>;
+    for (const text of tallies) {
+      const batch = JSON.parse(text) as Tally;
+      for (const name of Object.keys(total) as Array<keyof Tally>) total[name] += batch[name];
+    }
+    return total;
+  }
+
+  /** How many lines are planned as removals and not refused (the removal guard's count). */
   countPlannedRemovals(): number {
-    const row = this.db
-      .prepare(`SELECT COUNT(*) AS n FROM journal_rows WHERE run_id = ? AND planned_action = 'remove' AND (status IS NULL OR status != 'error')`)
-      .get(this.runId) as { n: number };
-    return row.n;
+    return this.tally().removals;
   }
 
   countRows(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM journal_rows WHERE run_id = ?').get(this.runId) as { n: number }).n;
+    return this.tally().rows;
   }
 
-  countInStates(states: readonly string[]): number {
-    const marks = states.map(() => '?').join(', ');
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM journal_rows WHERE run_id = ? AND state IN (${marks})`).get(this.runId, ...states) as { n: number }).n;
+  /** Lines not yet final: pending, or in flight when a run was stopped mid-window. */
+  countUnfinished(): number {
+    const tally = this.tally();
+    return tally.pending + tally.inFlight;
   }
 
   /** Drops the lines of an ingest that was cut short, so it can start again cleanly. */
   clear(): void {
-    this.db.prepare('DELETE FROM journal_rows WHERE run_id = ?').run(this.runId);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM journal_batches WHERE run_id = ?').run(this.runId);
+      this.db.prepare('DELETE FROM journal_outcomes WHERE run_id = ?').run(this.runId);
+    })();
+  }
+
+  /** The lines' cross-row keys, for the lines asked (in line order). */
+  crossKeysOf(lines: readonly number[]): Map<number, LineEntry> {
+    const wanted = new Set(lines);
+    const found = new Map<number, LineEntry>();
+    const sorted = [...wanted].sort((a, b) => a - b);
+    const batchOf = this.db.prepare('SELECT first_line, last_line, lines FROM journal_batches WHERE run_id = ? AND first_line <= ? ORDER BY first_line DESC LIMIT 1');
+    let batch: { lastLine: number; lines: LineEntry[] } | undefined;
+    for (const line of sorted) {
+      if (!batch || line > batch.lastLine) {
+        const row = batchOf.get(this.runId, line) as { first_line: number; last_line: number; lines: string } | undefined;
+        batch = row && { lastLine: row.last_line, lines: JSON.parse(row.lines) as LineEntry[] };
+      }
+      const entry = batch?.lines.find((l) => l[0] === line);
+      if (entry) found.set(line, entry);
+    }
+    return found;
   }
 
   /**
@@ -171,28 +347,68 @@ export class RunRows {
    * a refused run) shows its planned action and the outcome its issues give.
    */
   *reportRows(): Generator<ReportRow> {
-    // Raw rows (arrays, not objects): this runs once per line of the file.
-    const rows = this.db
+    const batches = this.db
       .prepare(
-        `SELECT line, email, CASE WHEN status = 'error' THEN cells END, issues, note, state, planned_action, action, status, code, message
-         FROM journal_rows WHERE run_id = ? ORDER BY line`,
+        `SELECT b.lines, CASE WHEN json_extract(o.tally, '$.errors') > 0 THEN b.cells END AS cells, o.outcomes
+         FROM journal_outcomes o JOIN journal_batches b ON b.run_id = o.run_id AND b.first_line = o.first_line
+         WHERE o.run_id = ? ORDER BY o.first_line`,
       )
-      .raw(true)
-      .iterate(this.runId) as IterableIterator<ReportCells>;
-    for (const [line, email, cells, issues, note, state, plannedAction, action, status, code, message] of rows) {
-      // Every line written by this version has its outcome; a line of an older journal may not.
-      const outcome = status !== null ? { status, code: code ?? '', message: message ?? '' } : outcomeOf(JSON.parse(issues) as Issue[], note ?? '');
-      yield {
-        line,
-        email,
-        // Only error rows need their cells (errors.csv); skipping the rest saves a parse per line.
-        cells: cells === null ? [] : (JSON.parse(cells) as string[]),
-        action: (state === 'done' ? action : plannedAction) ?? 'none',
-        status: outcome.status,
-        code: outcome.code,
-        message: outcome.message,
-      };
+      .iterate(this.runId) as IterableIterator<{ lines: string; cells: string | null; outcomes: string }>;
+    for (const batch of batches) {
+      const lines = JSON.parse(batch.lines) as LineEntry[];
+      // Only error rows need their cells (errors.csv): a batch without errors is not even parsed for them.
+      const cells = batch.cells === null ? undefined : (JSON.parse(batch.cells) as string[][]);
+      const outcomes = JSON.parse(batch.outcomes) as OutcomeEntry[];
+      for (let i = 0; i < outcomes.length; i++) {
+        const [line, state, plannedAction, action, , , status, code, message] = outcomes[i]!;
+        yield {
+          line,
+          email: lines[i]![1],
+          cells: status === 'error' && cells ? cells[i]! : [],
+          action: (state === 'done' ? action : plannedAction) ?? 'none',
+          status,
+          code,
+          message,
+        };
+      }
     }
   }
+}
 
+const json = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
+
+/** Entries are in line order: a binary search finds a line among a batch's. */
+function findEntry(entries: readonly OutcomeEntry[], line: number): OutcomeEntry | undefined {
+  let low = 0;
+  let high = entries.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const at = entries[mid]![0];
+    if (at === line) return entries[mid];
+    if (at < line) low = mid + 1;
+    else high = mid - 1;
+  }
+  return undefined;
+}
+
+/** A batch's counts. A line not yet final counts by its planned action and the status its issues give. */
+function tallyOf(entries: readonly OutcomeEntry[]): Tally {
+  const tally = emptyTally();
+  for (const [, state, plannedAction, action, , , status] of entries) {
+    tally.rows++;
+    if (state === 'pending') tally.pending++;
+    else if (state === 'in_flight') tally.inFlight++;
+    if (plannedAction === 'remove' && status !== 'error') tally.removals++;
+    if (status === 'error') {
+      tally.errors++;
+      continue;
+    }
+    if (status === 'warning') tally.warnings++;
+    const counted = action ?? plannedAction;
+    if (counted === 'add') tally.added++;
+    else if (counted === 'modify') tally.modified++;
+    else if (counted === 'remove') tally.removed++;
+    else if (counted === 'unchanged') tally.unchanged++;
+  }
+  return tally;
 }

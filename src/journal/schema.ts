@@ -1,8 +1,8 @@
 import type { Db } from '../db/open.js';
 
 /**
- * The run journal lives in the same SQLite file as the embedded directory. One row per run,
- * one row per input data line. A line moves through these states and never back:
+ * The run journal lives in the same SQLite file as the embedded directory. One row per run;
+ * its lines a batch per row (rows.ts). A line moves through these states and never back:
  *
  *   pending → in_flight → done   a line with a change to apply
  *   done                         any other line (invalid, unchanged, refused while planning):
@@ -36,35 +36,39 @@ export function migrateJournal(db: Db): void {
     );
     CREATE INDEX IF NOT EXISTS journal_runs_by_input ON journal_runs (customer_id, input_hash, state);
 
-    CREATE TABLE IF NOT EXISTS journal_rows (
+    -- The lines of a run, a batch (about 1,000 lines) per row: what the file said, never changed…
+    CREATE TABLE IF NOT EXISTS journal_batches (
       run_id TEXT NOT NULL,
-      line INTEGER NOT NULL,
-      email TEXT NOT NULL,
-      key TEXT,
-      cells TEXT NOT NULL,
-      intent TEXT,
-      issues TEXT NOT NULL DEFAULT '[]',
-      note TEXT,
-      phone TEXT,
-      ext_key TEXT,
-      state TEXT NOT NULL,
-      planned_action TEXT,
-      action TEXT,
-      status TEXT,
-      code TEXT,
-      message TEXT,
-      PRIMARY KEY (run_id, line)
-    ) WITHOUT ROWID;
-    -- Windows walk the primary key by line; an index on state would only cost on every write.
+      first_line INTEGER NOT NULL,
+      last_line INTEGER NOT NULL,
+      lines TEXT NOT NULL,    -- [[line, e-mail as written, key, phone, extension key], …]
+      cells TEXT NOT NULL,    -- [[cell, …], …] as read
+      intents TEXT NOT NULL,  -- [intent or null, …]: kept for the lines a run will apply
+      UNIQUE (run_id, first_line)
+    );
+    -- …and what happened to them, rewritten a batch at a time.
+    CREATE TABLE IF NOT EXISTS journal_outcomes (
+      run_id TEXT NOT NULL,
+      first_line INTEGER NOT NULL,
+      last_line INTEGER NOT NULL,
+      pending INTEGER NOT NULL, -- lines pending or in flight
+      tally TEXT NOT NULL,      -- the batch's counts (rows.ts, Tally)
+      outcomes TEXT NOT NULL,   -- [[line, state, planned action, action, issues, note, status, code, message], …]
+      UNIQUE (run_id, first_line)
+    );
+    -- Indexes of the journal of one row per line (before batches), which are maintained on every write to it.
     DROP INDEX IF EXISTS journal_rows_by_state;
+    DROP INDEX IF EXISTS journal_rows_by_key;
+    DROP INDEX IF EXISTS journal_rows_by_phone;
+    DROP INDEX IF EXISTS journal_rows_by_ext;
   `);
 }
 
-/** Indexes only the cross-row checks need; built after the rows are in, which is cheaper than maintaining them per insert. */
-export function indexForCrossChecks(db: Db): void {
-  db.exec(`
-    CREATE INDEX IF NOT EXISTS journal_rows_by_key ON journal_rows (run_id, key) WHERE key IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS journal_rows_by_phone ON journal_rows (run_id, phone) WHERE phone IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS journal_rows_by_ext ON journal_rows (run_id, ext_key) WHERE ext_key IS NOT NULL;
-  `);
+/**
+ * Whether a run's lines are in the journal of one row per line, which this version does not read
+ * (runs started before the journal kept batches). Such a run cannot be resumed.
+ */
+export function hasLegacyLines(db: Db, runId: string): boolean {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal_rows'").get();
+  return table !== undefined && db.prepare('SELECT 1 FROM journal_rows WHERE run_id = ? LIMIT 1').get(runId) !== undefined;
 }

@@ -21,7 +21,7 @@ function auditCounts(db: string): Map<string, number> {
 
 function lineStates(db: string, runId: string): Record<string, number> {
   const conn = openDb(db, { readonly: true });
-  const rows = conn.prepare('SELECT state, COUNT(*) AS n FROM journal_rows WHERE run_id = ? GROUP BY state').all(runId) as Array<{ state: string; n: number }>;
+  const rows = conn.prepare("SELECT json_extract(e.value, '$[1]') AS state, COUNT(*) AS n FROM journal_outcomes o, json_each(o.outcomes) e WHERE o.run_id = ? GROUP BY 1").all(runId) as Array<{ state: string; n: number }>;
   conn.close();
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }
