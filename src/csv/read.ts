@@ -65,7 +65,7 @@ const MiB = 1024 * 1024;
 /** Opens a user CSV: checks the file and its header, then streams the data rows. */
 export async function openCsv(path: string, options: OpenCsvOptions = {}): Promise<OpenedCsv> {
   const { handle, fileSize } = await openInput(path);
-  const stream = handle.createReadStream({ highWaterMark: MiB });
+  const stream = handle.createReadStream({ highWaterMark: 64 * 1024 });
   const raw = await readRecords(stream, { ...options, fileSize }).catch((error: unknown) => {
     stream.destroy();
     throw error;

@@ -41,7 +41,7 @@ export async function ingest(rows: RunRows, options: IngestOptions): Promise<Ing
   options.progress.start('validating', file.fileSize, 'bytes');
   for await (const batch of file.batches) {
     await options.plan(batch.rows);
-    rows.add(batch.rows, options.keepIntent);
+    rows.add(batch.rows, batch.cells, options.keepIntent);
     duplicates.add(batch.rows);
     count += batch.rows.length;
     options.progress.update(batch.bytesRead, count);

@@ -1,6 +1,7 @@
 import type { Delimiter } from '../csv/sniff.js';
 import type { Issue, FileCode, RunCode, ProvisioningCode } from '../domain/codes.js';
 import type { ImportMode } from '../domain/row.js';
+import type { Intent } from '../domain/user.js';
 
 /** What the reader thread is asked to read (its workerData). */
 export interface ReadRequest {
@@ -12,15 +13,20 @@ export interface ReadRequest {
 }
 
 /**
- * One validated row: line, e-mail as written, key (valid e-mail only), the cells as JSON, the
- * intent as JSON (valid rows only), and the row's issues (null when there are none).
+ * One validated row: line, e-mail as written, key (valid e-mail only), the intent (valid rows
+ * only), and the row's issues (null when there are none).
  */
-export type RowTuple = [line: number, email: string, key: string | null, cells: string, intent: string | null, issues: Issue[] | null];
+export type RowTuple = [line: number, email: string, key: string | null, intent: Intent | null, issues: Issue[] | null];
 
 /** Reader thread → main thread, in this order: opened, rows…, then end (or refused / failed at any point). */
 export type ToMain =
   | { kind: 'opened'; header: string[]; unknownColumns: string[]; delimiter: Delimiter; fileSize: number }
-  | { kind: 'rows'; rows: RowTuple[]; bytesRead: number }
+  /**
+   * A batch as two JSON texts: `rows` the RowTuples, `cells` the rows' cells in the same order
+   * (the form the journal stores). One string crosses between threads for the price of a copy;
+   * an array of objects is cloned field by field, which cost more than the validating.
+   */
+  | { kind: 'rows'; rows: string; cells: string; bytesRead: number }
   | { kind: 'end'; blankLines: number; bytesRead: number }
   | { kind: 'refused'; code: FileCode | RunCode | ProvisioningCode; message: string; line?: number; column?: string }
   | { kind: 'failed'; message: string };

@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Delimiter } from '../csv/sniff.js';
 import { RunRefused } from '../domain/codes.js';
-import type { Intent } from '../domain/user.js';
 import type { IngestedRow } from '../journal/rows.js';
 import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js';
 
@@ -13,9 +12,16 @@ export interface ValidatedFile {
   delimiter: Delimiter;
   fileSize: number;
   /** Validated rows in file order, a batch at a time; can be iterated once. */
-  batches: AsyncIterable<{ rows: IngestedRow[]; bytesRead: number }>;
+  batches: AsyncIterable<ValidatedBatch>;
   /** Filled in when `batches` is exhausted. */
   end: { blankLines: number; bytesRead: number };
+}
+
+/** Rows in file order, and their cells as the journal stores them (a JSON array, one entry per row). */
+export interface ValidatedBatch {
+  rows: IngestedRow[];
+  cells: string;
+  bytesRead: number;
 }
 
 const BATCH = 1000;
@@ -44,7 +50,7 @@ export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize'>)
     throw error;
   }
   const end = { blankLines: 0, bytesRead: 0 };
-  async function* batches(): AsyncGenerator<{ rows: IngestedRow[]; bytesRead: number }> {
+  async function* batches(): AsyncGenerator<ValidatedBatch> {
     try {
       for (;;) {
         const message = await inbox.next();
@@ -55,7 +61,7 @@ export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize'>)
         if (message.kind !== 'rows') continue;
         // Acknowledged on arrival, so the reader works on the next batches while this one is planned and written.
         worker.postMessage({ kind: 'ack' } satisfies ToReader);
-        yield { rows: message.rows.map(ingestedRow), bytesRead: message.bytesRead };
+        yield { rows: (JSON.parse(message.rows) as RowTuple[]).map(ingestedRow), cells: message.cells, bytesRead: message.bytesRead };
       }
     } finally {
       inbox.finished = true;
@@ -74,14 +80,11 @@ function readerScript(): URL {
   return existsSync(fileURLToPath(sibling)) ? sibling : new URL('../../dist/src/import/read-worker.js', import.meta.url);
 }
 
-function ingestedRow([line, email, key, cells, intent, issues]: RowTuple): IngestedRow {
+function ingestedRow([line, email, key, intent, issues]: RowTuple): IngestedRow {
   // Plain assignments: conditional spreads here cost as much as the JSON parse (profiled).
-  const row: IngestedRow = { line, email, cells, issues: issues ?? [] };
+  const row: IngestedRow = { line, email, issues: issues ?? [] };
   if (key !== null) row.key = key;
-  if (intent !== null) {
-    row.intent = JSON.parse(intent) as Intent;
-    row.intentJson = intent;
-  }
+  if (intent !== null) row.intent = intent;
   return row;
 }
 

@@ -7,9 +7,8 @@ import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js
 /**
  * The reader thread: reads, decodes, parses and validates the file (all pure work, no
  * database, no target) and hands the main thread batches of validated rows. It runs on the
- * second core while the main thread plans and writes the journal. Rows travel as flat tuples
- * with the cells and the intent already in their journal form (JSON), which is both cheaper to
- * pass between threads than objects and exactly what the journal stores.
+ * second core while the main thread plans and writes the journal. A batch travels as JSON text
+ * (see read-protocol.ts); its cells are already in the form the journal stores.
  */
 const port = parentPort!;
 const request = workerData as ReadRequest;
@@ -32,15 +31,17 @@ async function read(): Promise<void> {
   send({ kind: 'opened', header: csv.header.names, unknownColumns: csv.header.unknown, delimiter: csv.delimiter, fileSize: csv.stats.fileSize });
   const layout: RowLayout = { index: csv.header.index, width: csv.header.names.length };
   let batch: RowTuple[] = [];
+  let cells: string[][] = [];
   const flush = async (): Promise<void> => {
-    send({ kind: 'rows', rows: batch, bytesRead: csv.stats.bytesRead });
+    send({ kind: 'rows', rows: JSON.stringify(batch), cells: JSON.stringify(cells), bytesRead: csv.stats.bytesRead });
     batch = [];
+    cells = [];
     if (++unacknowledged >= AHEAD) await new Promise<void>((done) => (resume = done));
   };
   for await (const record of csv.records) {
     const row = validateRow(record.cells, layout, request.mode);
-    batch.push([record.line, row.email, row.key ?? null, JSON.stringify(record.cells), row.intent ? JSON.stringify(row.intent) : null,
-      row.issues.length > 0 ? row.issues : null]);
+    batch.push([record.line, row.email, row.key ?? null, row.intent ?? null, row.issues.length > 0 ? row.issues : null]);
+    cells.push(record.cells);
     if (batch.length >= request.batchSize) await flush();
   }
   if (batch.length > 0) await flush();

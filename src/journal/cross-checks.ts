@@ -71,8 +71,8 @@ export class DuplicateFinder {
   }
 }
 
-/** FNV-1a over the kind and the value's UTF-16 units. */
-function fingerprint(kind: number, value: string): number {
+/** FNV-1a over the kind and the value's UTF-16 units (exported for the tests, which need two values that share one). */
+export function fingerprint(kind: number, value: string): number {
   let hash = (0x811c9dc5 ^ kind) >>> 0;
   for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
   return hash >>> 0;

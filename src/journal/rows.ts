@@ -10,11 +10,7 @@ export interface IngestedRow {
   line: number;
   email: string;
   key?: string;
-  /** The cells as read, as JSON (the form the journal stores). */
-  cells: string;
   intent?: Intent;
-  /** The intent as JSON, when the reader already wrote it so. */
-  intentJson?: string;
   issues: readonly Issue[];
   /** Set by planning for a valid line; `pending` when it has a change to apply. */
   plan?: { action: Action; pending: boolean; issues: readonly Issue[]; note?: string };
@@ -117,16 +113,16 @@ export class RunRows {
   }
 
   /**
-   * Writes a batch of lines (in line order) in one transaction. A line with a change to apply is
+   * Writes a batch of lines (in line order) in one transaction; `cells` holds their cells as
+   * read, a JSON array with an entry per line. A line with a change to apply is
    * `pending`; any other (invalid, unchanged, refused by planning) is final at once. Every line
    * gets the outcome its issues give now. The intent is kept only for a pending line of a run
    * that will apply it (`keepIntent`): a dry run never reads it back.
    */
-  readonly add = (rows: readonly IngestedRow[], keepIntent = true): void => {
+  readonly add = (rows: readonly IngestedRow[], cells: string, keepIntent = true): void => {
     if (rows.length === 0) return;
-    // Built as text: the cells and intents arrive as JSON already, and re-encoding them would cost more than the write.
+    // Built as text, a piece per line: cheaper than building arrays to encode.
     let lines = '[';
-    let cells = '[';
     let intents = '[';
     const entries: OutcomeEntry[] = [];
     for (let i = 0; i < rows.length; i++) {
@@ -139,8 +135,7 @@ export class RunRows {
       const outcome = outcomeOf(issues, note ?? undefined);
       const comma = i === 0 ? '' : ',';
       lines += `${comma}[${row.line},${JSON.stringify(row.email)},${json(key)},${json(phone)},${json(extKey)}]`;
-      cells += comma + row.cells;
-      intents += comma + (pending && keepIntent ? (row.intentJson ?? JSON.stringify(row.intent)) : 'null');
+      intents += comma + (pending && keepIntent ? JSON.stringify(row.intent) : 'null');
       entries.push([row.line, pending ? 'pending' : 'done', plan?.action ?? null, pending ? null : (plan?.action ?? 'none'), [...issues], note,
         outcome.status, outcome.code, outcome.message]);
     }
@@ -148,7 +143,7 @@ export class RunRows {
     const lastLine = rows[rows.length - 1]!.line;
     const tally = tallyOf(entries);
     this.db.transaction(() => {
-      this.insertBatch.run(this.runId, firstLine, lastLine, `${lines}]`, `${cells}]`, `${intents}]`);
+      this.insertBatch.run(this.runId, firstLine, lastLine, `${lines}]`, cells, `${intents}]`);
       this.insertOutcomes.run(this.runId, firstLine, lastLine, tally.pending + tally.inFlight, JSON.stringify(tally), JSON.stringify(entries));
     })();
   };

@@ -14,9 +14,11 @@ async function readAll(text: string) {
   const lines: number[] = [];
   const rows = [];
   for await (const batch of read.batches) {
-    for (const row of batch.rows) {
+    const cells = JSON.parse(batch.cells) as string[][];
+    expect(cells).toHaveLength(batch.rows.length);
+    for (const [i, row] of batch.rows.entries()) {
       lines.push(row.line);
-      rows.push(row);
+      rows.push({ ...row, cells: cells[i]! });
     }
   }
   return { read, lines, rows };
@@ -33,7 +35,7 @@ describe('the reader thread', () => {
     expect(read.end.blankLines).toBe(1);
     const valid = rows[10]!;
     expect(valid.intent).toMatchObject({ kind: 'set', email: 'user10@acme.nl', package: 'webex_meetings' });
-    expect(JSON.parse(valid.cells)[0]).toBe('user10@acme.nl');
+    expect(valid.cells[0]).toBe('user10@acme.nl');
     const invalid = rows[2999]!;
     expect(invalid.intent).toBeUndefined();
     expect(invalid.issues.map((i) => i.code)).toContain('INVALID_EMAIL');
