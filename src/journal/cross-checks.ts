@@ -5,19 +5,20 @@ import { crossKeys, type IngestedRow, type RunRows } from './rows.js';
 const KINDS = ['key', 'phone', 'extKey'] as const;
 type Kind = (typeof KINDS)[number];
 
+/** Bits in the filter: 8 MB whatever the file's size (a few thousand false candidates at a million lines). */
+const FILTER_BITS = 2 ** 26;
+
 /**
- * Finds the values given on more than one line (e-mail keys, phone numbers, extensions in a
- * location) while the lines stream past, in about 11 bytes a value whatever the file's size: a
- * table of 32-bit fingerprints and the first line that had each. A line whose fingerprint is
- * already there is a candidate, with the line it met; the candidates' real values are compared
- * afterwards (markDuplicates), so a fingerprint shared by two different values costs a lookup,
- * never a wrong error.
+ * Finds the values that may be given on more than one line (e-mail keys, phone numbers,
+ * extensions in a location) while the lines stream past, in a fixed 8 MB: a Bloom filter (two
+ * bits a value) remembers what was seen, and a value whose bits are all set already is a
+ * candidate. Candidates are rare (the real duplicates and a few false ones); markDuplicates
+ * reads the journal's keys once and groups the lines of candidate values by their real value,
+ * so a false candidate never becomes a wrong error.
  */
 export class DuplicateFinder {
-  /** Pairs of [fingerprint, first line]; line 0 marks a free slot (data lines start at 2). */
-  private slots = new Uint32Array(2 * 4096);
-  private used = 0;
-  private readonly candidates = new Set<number>();
+  private readonly seen = new Uint32Array(FILTER_BITS / 32);
+  readonly candidates: Record<Kind, Set<string>> = { key: new Set(), phone: new Set(), extKey: new Set() };
 
   /** Notes the cross-row values of ingested lines. */
   add(rows: readonly IngestedRow[]): void {
@@ -25,49 +26,24 @@ export class DuplicateFinder {
       const keys = crossKeys(row);
       for (let kind = 0; kind < KINDS.length; kind++) {
         const value = keys[KINDS[kind]!];
-        if (value !== null) this.note(fingerprint(kind, value), row.line);
+        if (value !== null && this.note(fingerprint(kind, value))) this.candidates[KINDS[kind]!].add(value);
       }
     }
   }
 
-  /** Lines that may share a value with another line. */
-  candidateLines(): number[] {
-    return [...this.candidates].sort((a, b) => a - b);
+  get hasCandidates(): boolean {
+    return KINDS.some((kind) => this.candidates[kind].size > 0);
   }
 
-  private note(print: number, line: number): void {
-    const slots = this.slots;
-    const capacity = slots.length / 2;
-    for (let at = slotOf(print, capacity); ; at = at + 1 === capacity ? 0 : at + 1) {
-      const holder = slots[2 * at + 1]!;
-      if (holder === 0) {
-        slots[2 * at] = print;
-        slots[2 * at + 1] = line;
-        if (++this.used * 4 > capacity * 3) this.grow();
-        return;
-      }
-      if (slots[2 * at] === print) {
-        this.candidates.add(holder);
-        this.candidates.add(line);
-        return;
-      }
-    }
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    const capacity = Math.ceil((old.length / 2) * 1.5);
-    this.slots = new Uint32Array(2 * capacity);
-    for (let i = 0; i < old.length; i += 2) {
-      if (old[i + 1] === 0) continue;
-      for (let at = slotOf(old[i]!, capacity); ; at = at + 1 === capacity ? 0 : at + 1) {
-        if (this.slots[2 * at + 1] === 0) {
-          this.slots[2 * at] = old[i]!;
-          this.slots[2 * at + 1] = old[i + 1]!;
-          break;
-        }
-      }
-    }
+  /** Sets the fingerprint's two bits; true when both were set already. */
+  private note(print: number): boolean {
+    const first = print & (FILTER_BITS - 1);
+    const second = mix(print) & (FILTER_BITS - 1);
+    const seen = this.seen;
+    const had = (seen[first >>> 5]! & (1 << (first & 31))) !== 0 && (seen[second >>> 5]! & (1 << (second & 31))) !== 0;
+    seen[first >>> 5]! |= 1 << (first & 31);
+    seen[second >>> 5]! |= 1 << (second & 31);
+    return had;
   }
 }
 
@@ -78,11 +54,11 @@ export function fingerprint(kind: number, value: string): number {
   return hash >>> 0;
 }
 
-/** The fingerprint's slot: its bits mixed again (so close fingerprints spread), scaled to the table. */
-function slotOf(print: number, capacity: number): number {
+/** The fingerprint's bits mixed again, for the filter's second bit. */
+function mix(print: number): number {
   let h = Math.imul(print ^ (print >>> 16), 0x45d9f3b);
   h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
-  return Math.floor((((h ^ (h >>> 16)) >>> 0) / 4294967296) * capacity);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /**
@@ -92,20 +68,25 @@ function slotOf(print: number, capacity: number): number {
  * them here lets the dry run tell the truth.
  */
 export function markDuplicates(rows: RunRows, finder: DuplicateFinder): number {
-  const entries = rows.crossKeysOf(finder.candidateLines());
+  if (!finder.hasCandidates) return 0;
+  const groups: Record<Kind, Map<string, number[]>> = { key: new Map(), phone: new Map(), extKey: new Map() };
+  const emails = new Map<number, string>();
+  for (const [line, email, key, phone, extKey] of rows.lineKeys()) {
+    const values: Record<Kind, string | null> = { key, phone, extKey };
+    for (const kind of KINDS) {
+      const value = values[kind];
+      if (value === null || !finder.candidates[kind].has(value)) continue;
+      const group = groups[kind].get(value);
+      if (group) group.push(line);
+      else groups[kind].set(value, [line]);
+      if (kind === 'key') emails.set(line, email);
+    }
+  }
   let marked = 0;
   for (const [kind, code] of [['key', 'DUPLICATE_EMAIL'], ['phone', 'DUPLICATE_PHONE_NUMBER'], ['extKey', 'DUPLICATE_EXTENSION']] as const) {
-    const groups = new Map<string, number[]>();
-    for (const [line, [, , key, phone, extKey]] of entries) {
-      const value = { key, phone, extKey }[kind as Kind];
-      if (value === null) continue;
-      const group = groups.get(value);
-      if (group) group.push(line);
-      else groups.set(value, [line]);
-    }
-    for (const [value, lines] of groups) {
-      if (lines.length < 2) continue;
-      rows.refuseLines(lines, rowError(code, describe(kind, kind === 'key' ? entries.get(lines[0]!)![1] : value, lines)));
+    for (const [value, lines] of groups[kind]) {
+      if (lines.length < 2) continue; // a false candidate
+      rows.refuseLines(lines, rowError(code, describe(kind, kind === 'key' ? emails.get(lines[0]!)! : value, lines)));
       marked += lines.length;
     }
   }

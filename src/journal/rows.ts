@@ -53,7 +53,7 @@ export function crossKeys(row: IngestedRow): CrossKeys {
 }
 
 /** Per line of a batch, what the file said: [line, e-mail as written, key, phone, extension key]. */
-type LineEntry = [line: number, email: string, key: string | null, phone: string | null, extKey: string | null];
+export type LineEntry = [line: number, email: string, key: string | null, phone: string | null, extKey: string | null];
 
 /** Per line of a batch, what happened to it so far. */
 type OutcomeEntry = [line: number, state: LineState, plannedAction: Action | null, action: Action | null, issues: Issue[], note: string | null,
@@ -84,7 +84,7 @@ interface OutcomeBatch {
 }
 
 /**
- * The lines of one run in the journal: one SQLite row per batch of lines (about 1,000), not one
+ * The lines of one run in the journal: one SQLite row per batch of lines (250), not one
  * per line. `journal_batches` keeps what the file said and never changes; `journal_outcomes`
  * keeps what happened, rewritten a batch at a time. A row per line cost more than the reading
  * and validating of the line itself (BENCHMARKS.md); a batch row costs a fraction of it.
@@ -319,22 +319,10 @@ export class RunRows {
     })();
   }
 
-  /** The lines' cross-row keys, for the lines asked (in line order). */
-  crossKeysOf(lines: readonly number[]): Map<number, LineEntry> {
-    const wanted = new Set(lines);
-    const found = new Map<number, LineEntry>();
-    const sorted = [...wanted].sort((a, b) => a - b);
-    const batchOf = this.db.prepare('SELECT first_line, last_line, lines FROM journal_batches WHERE run_id = ? AND first_line <= ? ORDER BY first_line DESC LIMIT 1');
-    let batch: { lastLine: number; lines: LineEntry[] } | undefined;
-    for (const line of sorted) {
-      if (!batch || line > batch.lastLine) {
-        const row = batchOf.get(this.runId, line) as { first_line: number; last_line: number; lines: string } | undefined;
-        batch = row && { lastLine: row.last_line, lines: JSON.parse(row.lines) as LineEntry[] };
-      }
-      const entry = batch?.lines.find((l) => l[0] === line);
-      if (entry) found.set(line, entry);
-    }
-    return found;
+  /** Every line's e-mail and cross-row keys, in line order. */
+  *lineKeys(): Generator<LineEntry> {
+    const batches = this.db.prepare('SELECT lines FROM journal_batches WHERE run_id = ? ORDER BY first_line').pluck().iterate(this.runId) as IterableIterator<string>;
+    for (const lines of batches) yield* JSON.parse(lines) as LineEntry[];
   }
 
   /**

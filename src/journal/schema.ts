@@ -36,7 +36,7 @@ export function migrateJournal(db: Db): void {
     );
     CREATE INDEX IF NOT EXISTS journal_runs_by_input ON journal_runs (customer_id, input_hash, state);
 
-    -- The lines of a run, a batch (about 1,000 lines) per row: what the file said, never changed…
+    -- The lines of a run, a batch (250 lines) per row: what the file said, never changed…
     CREATE TABLE IF NOT EXISTS journal_batches (
       run_id TEXT NOT NULL,
       first_line INTEGER NOT NULL,
