@@ -98,6 +98,8 @@ export class RunRows {
   private readonly batchAt: Statement;
   /** The last batch a window read, parsed: a batch serves several windows. */
   private workBatch: { firstLine: number; lines: LineEntry[]; intents: Array<Intent | null> } | undefined;
+  /** Where the last window ended: the next one starts its search at that batch, not at the run's first. */
+  private cursor = { after: 0, firstLine: 0 };
 
   constructor(private readonly db: Db, readonly runId: string) {
     this.insertBatch = db.prepare('INSERT INTO journal_batches (run_id, first_line, last_line, lines, cells, intents) VALUES (?, ?, ?, ?, ?, ?)');
@@ -107,7 +109,7 @@ export class RunRows {
       'SELECT first_line, last_line, outcomes FROM journal_outcomes WHERE run_id = ? AND first_line <= ? ORDER BY first_line DESC LIMIT 1',
     );
     this.nextPending = db.prepare(
-      'SELECT first_line, last_line, outcomes FROM journal_outcomes WHERE run_id = ? AND last_line > ? AND pending > 0 ORDER BY first_line LIMIT 1',
+      'SELECT first_line, last_line, outcomes FROM journal_outcomes WHERE run_id = ? AND first_line >= ? AND last_line > ? AND pending > 0 ORDER BY first_line LIMIT 1',
     );
     this.batchAt = db.prepare('SELECT lines, intents FROM journal_batches WHERE run_id = ? AND first_line = ?');
   }
@@ -151,9 +153,11 @@ export class RunRows {
   /** Up to `size` lines in `states`, after line `after`, in line order. */
   nextWindow(states: readonly LineState[], after: number, size: number): WorkRow[] {
     const window: WorkRow[] = [];
+    let low = after >= this.cursor.after ? this.cursor.firstLine : 0;
     for (let from = after; window.length < size; ) {
-      const row = this.nextPending.get(this.runId, from) as { first_line: number; last_line: number; outcomes: string } | undefined;
+      const row = this.nextPending.get(this.runId, low, from) as { first_line: number; last_line: number; outcomes: string } | undefined;
       if (!row) break;
+      low = row.first_line;
       const work = this.workLines(row.first_line);
       const entries = JSON.parse(row.outcomes) as OutcomeEntry[];
       for (let i = 0; i < entries.length && window.length < size; i++) {
@@ -166,6 +170,7 @@ export class RunRows {
       }
       from = window.length < size ? row.last_line : from;
     }
+    if (window.length > 0) this.cursor = { after: window[window.length - 1]!.line, firstLine: low };
     return window;
   }
 
