@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { migrateJournal } from '../journal/schema.js';
 import { listRuns, requireRun, type RunRecord } from '../journal/runs.js';
-import { countRows } from '../reports/summary.js';
+import { countsOf } from '../reports/summary.js';
 import { RunRows } from '../journal/rows.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 
@@ -40,8 +40,8 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
       migrateJournal(db);
       const run = requireRun(db, argv.runId);
       const journal = new RunRows(db, run.id);
-      const counts = countRows(journal);
       const tally = journal.tally();
+      const counts = countsOf(tally);
       const states = [
         { state: 'done', n: tally.rows - tally.pending - tally.inFlight },
         { state: 'in_flight', n: tally.inFlight },

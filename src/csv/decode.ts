@@ -1,4 +1,3 @@
-import { Transform, type TransformCallback } from 'node:stream';
 import { RunRefused } from '../domain/codes.js';
 
 /**
@@ -90,28 +89,15 @@ export class Utf8Normaliser {
   }
 }
 
-/** The decode stage as a stream Transform (bytes in, normalised UTF-8 text out). */
-export function createDecodeStream(options: DecodeOptions = {}): Transform {
+/** The decode stage over a byte source: normalised UTF-8 text, chunk by chunk. */
+export async function* decodeChunks(bytes: AsyncIterable<Uint8Array>, options: DecodeOptions = {}): AsyncGenerator<string> {
   const normaliser = new Utf8Normaliser(options);
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      try {
-        const text = normaliser.write(chunk);
-        done(null, text.length > 0 ? text : undefined);
-      } catch (error) {
-        done(error as Error);
-      }
-    },
-    flush(done: TransformCallback) {
-      try {
-        const text = normaliser.end();
-        done(null, text.length > 0 ? text : undefined);
-      } catch (error) {
-        done(error as Error);
-      }
-    },
-  });
-  return stream.setEncoding('utf8');
+  for await (const chunk of bytes) {
+    const text = normaliser.write(chunk);
+    if (text.length > 0) yield text;
+  }
+  const last = normaliser.end();
+  if (last.length > 0) yield last;
 }
 
 /**

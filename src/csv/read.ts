@@ -2,7 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse, type Options, type Parser } from 'csv-parse';
 import { RunRefused } from '../domain/codes.js';
-import { Utf8Normaliser, type DecodeOptions } from './decode.js';
+import { decodeChunks } from './decode.js';
 import { restore } from './formula.js';
 import { mapHeader, type HeaderMap } from './header-map.js';
 import { sniffStart, type Delimiter, type InputStart } from './sniff.js';
@@ -149,7 +149,7 @@ export async function readRecords(source: AsyncIterable<Uint8Array>, options: Re
     return record;
   };
 
-  const text = decodedText(bytes(), { firstLine: 1 + lineOffset, firstByte: skip })[Symbol.asyncIterator]();
+  const text = decodeChunks(bytes(), { firstLine: 1 + lineOffset, firstByte: skip })[Symbol.asyncIterator]();
   const splitter = new RecordSplitter(delimiter, maxRecordBytes, 1 + lineOffset);
   let textEnded = false;
   // From the first record the fast path cannot vouch for, csv-parse reads the rest of the file.
@@ -215,17 +215,6 @@ export async function readRecords(source: AsyncIterable<Uint8Array>, options: Re
   }
 
   return { header, delimiter, hadBom: start.hadBom, records: records(), stats, close };
-}
-
-/** Decoded, normalised text (see decode.ts), chunk by chunk. */
-async function* decodedText(bytes: AsyncIterable<Uint8Array>, options: DecodeOptions): AsyncGenerator<string> {
-  const normaliser = new Utf8Normaliser(options);
-  for await (const chunk of bytes) {
-    const text = normaliser.write(chunk);
-    if (text.length > 0) yield text;
-  }
-  const last = normaliser.end();
-  if (last.length > 0) yield last;
 }
 
 interface CsvParseReader {

@@ -8,7 +8,7 @@
  * quote, a quote never closed, a record near the size limit) is `unsure`: the reader then hands
  * the text from that record on to csv-parse, which reads it or words the error as it always
  * did. csv-parse stays the reference; this only skips its per-character state machine, which
- * costs about four times as much on ordinary rows (BENCHMARKS.md).
+ * costs about three times as much on ordinary rows (BENCHMARKS.md).
  */
 
 const QUOTE = 34; // "

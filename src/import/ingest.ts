@@ -41,8 +41,7 @@ export async function ingest(rows: RunRows, options: IngestOptions): Promise<Ing
   options.progress.start('validating', file.fileSize, 'bytes');
   for await (const batch of file.batches) {
     await options.plan(batch.rows);
-    rows.add(batch.rows, batch.cells, options.keepIntent);
-    duplicates.add(batch.rows);
+    duplicates.add(rows.add(batch.rows, batch.cells, options.keepIntent));
     count += batch.rows.length;
     options.progress.update(batch.bytesRead, count);
   }

@@ -1,6 +1,6 @@
 import { rowError, type RowCode } from '../domain/codes.js';
 import { quote } from '../domain/fields.js';
-import { crossKeys, type IngestedRow, type RunRows } from './rows.js';
+import type { CrossKeys, RunRows } from './rows.js';
 
 const KINDS = ['key', 'phone', 'extKey'] as const;
 type Kind = (typeof KINDS)[number];
@@ -21,9 +21,8 @@ export class DuplicateFinder {
   readonly candidates: Record<Kind, Set<string>> = { key: new Set(), phone: new Set(), extKey: new Set() };
 
   /** Notes the cross-row values of ingested lines. */
-  add(rows: readonly IngestedRow[]): void {
-    for (const row of rows) {
-      const keys = crossKeys(row);
+  add(lines: readonly CrossKeys[]): void {
+    for (const keys of lines) {
       for (let kind = 0; kind < KINDS.length; kind++) {
         const value = keys[KINDS[kind]!];
         if (value !== null && this.note(fingerprint(kind, value))) this.candidates[KINDS[kind]!].add(value);

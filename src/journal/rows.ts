@@ -3,7 +3,7 @@ import type { Db } from '../db/open.js';
 import type { Issue } from '../domain/codes.js';
 import { outcomeOf } from '../domain/outcome.js';
 import type { Action, Intent, RowStatus } from '../domain/user.js';
-import type { ReportRow } from './types.js';
+import type { Counts, ReportRow } from './types.js';
 
 /** A freshly validated (and, when valid, planned) line, as ingest writes it. */
 export interface IngestedRow {
@@ -60,16 +60,9 @@ type OutcomeEntry = [line: number, state: LineState, plannedAction: Action | nul
   status: RowStatus, code: string, message: string];
 
 /** Counts of one batch, kept beside its outcomes so the run's counts never parse a line. */
-export interface Tally {
-  rows: number;
+export interface Tally extends Counts {
   pending: number;
   inFlight: number;
-  added: number;
-  modified: number;
-  removed: number;
-  unchanged: number;
-  warnings: number;
-  errors: number;
   /** Lines planned as removals and not refused (the removal guard's count). */
   removals: number;
 }
@@ -94,6 +87,7 @@ export class RunRows {
   private readonly insertOutcomes: Statement;
   private readonly updateOutcomes: Statement;
   private readonly outcomesAt: Statement;
+  private readonly outcomesFrom: Statement;
   private readonly nextPending: Statement;
   private readonly batchAt: Statement;
   /** The last batch a window read, parsed: a batch serves several windows. */
@@ -108,6 +102,9 @@ export class RunRows {
     this.outcomesAt = db.prepare(
       'SELECT first_line, last_line, outcomes FROM journal_outcomes WHERE run_id = ? AND first_line <= ? ORDER BY first_line DESC LIMIT 1',
     );
+    this.outcomesFrom = db.prepare(
+      'SELECT first_line, last_line, outcomes FROM journal_outcomes WHERE run_id = ? AND first_line >= ? ORDER BY first_line LIMIT 1',
+    );
     this.nextPending = db.prepare(
       'SELECT first_line, last_line, outcomes FROM journal_outcomes WHERE run_id = ? AND first_line >= ? AND last_line > ? AND pending > 0 ORDER BY first_line LIMIT 1',
     );
@@ -119,17 +116,21 @@ export class RunRows {
    * read, a JSON array with an entry per line. A line with a change to apply is
    * `pending`; any other (invalid, unchanged, refused by planning) is final at once. Every line
    * gets the outcome its issues give now. The intent is kept only for a pending line of a run
-   * that will apply it (`keepIntent`): a dry run never reads it back.
+   * that will apply it (`keepIntent`): a dry run never reads it back. Returns the lines'
+   * cross-row keys, as written, for the duplicate checks.
    */
-  readonly add = (rows: readonly IngestedRow[], cells: string, keepIntent = true): void => {
-    if (rows.length === 0) return;
+  readonly add = (rows: readonly IngestedRow[], cells: string, keepIntent = true): CrossKeys[] => {
+    if (rows.length === 0) return [];
     // Built as text, a piece per line: cheaper than building arrays to encode.
     let lines = '[';
     let intents = '[';
     const entries: OutcomeEntry[] = [];
+    const written: CrossKeys[] = [];
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const { key, phone, extKey } = crossKeys(row);
+      const keys = crossKeys(row);
+      const { key, phone, extKey } = keys;
+      written.push(keys);
       const plan = row.plan;
       const issues = plan?.issues ?? row.issues;
       const pending = plan?.pending === true;
@@ -148,6 +149,7 @@ export class RunRows {
       this.insertBatch.run(this.runId, firstLine, lastLine, `${lines}]`, cells, `${intents}]`);
       this.insertOutcomes.run(this.runId, firstLine, lastLine, tally.pending + tally.inFlight, JSON.stringify(tally), JSON.stringify(entries));
     })();
+    return written;
   };
 
   /** Up to `size` lines in `states`, after line `after`, in line order. */
@@ -276,11 +278,7 @@ export class RunRows {
   /** The batch holding `line` or, when none does, the first one after it. */
   private outcomesFor(line: number): OutcomeBatch | undefined {
     let row = this.outcomesAt.get(this.runId, line) as { first_line: number; last_line: number; outcomes: string } | undefined;
-    if (!row || row.last_line < line) {
-      row = this.db
-        .prepare('SELECT first_line, last_line, outcomes FROM journal_outcomes WHERE run_id = ? AND first_line >= ? ORDER BY first_line LIMIT 1')
-        .get(this.runId, line) as typeof row;
-    }
+    if (!row || row.last_line < line) row = this.outcomesFrom.get(this.runId, line) as typeof row;
     return row && { firstLine: row.first_line, lastLine: row.last_line, entries: JSON.parse(row.outcomes) as OutcomeEntry[], changed: false };
   }
 
@@ -304,10 +302,6 @@ export class RunRows {
   /** How many lines are planned as removals and not refused (the removal guard's count). */
   countPlannedRemovals(): number {
     return this.tally().removals;
-  }
-
-  countRows(): number {
-    return this.tally().rows;
   }
 
   /** Lines not yet final: pending, or in flight when a run was stopped mid-window. */

@@ -40,3 +40,6 @@ export interface RunSummary {
   /** Set when the run was refused as a whole. */
   refusal?: { code: string; message: string };
 }
+
+/** The line counts of a run, as summary.json carries them. */
+export type Counts = Pick<RunSummary, 'rows' | 'added' | 'modified' | 'removed' | 'unchanged' | 'warnings' | 'errors'>;

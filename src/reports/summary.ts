@@ -1,8 +1,8 @@
 import type { RunRows } from '../journal/rows.js';
 import type { RunRecord } from '../journal/runs.js';
-import type { RunSummary } from '../journal/types.js';
+import type { Counts, RunSummary } from '../journal/types.js';
 
-export type Counts = Pick<RunSummary, 'rows' | 'added' | 'modified' | 'removed' | 'unchanged' | 'warnings' | 'errors'>;
+export type { Counts };
 
 /**
  * The counts, straight from the journal (never from memory, so a resumed run counts the lines
@@ -10,8 +10,12 @@ export type Counts = Pick<RunSummary, 'rows' | 'added' | 'modified' | 'removed' 
  * their planned action and the status their issues give.
  */
 export function countRows(rows: RunRows): Counts {
-  const { rows: total, added, modified, removed, unchanged, warnings, errors } = rows.tally();
-  return { rows: total, added, modified, removed, unchanged, warnings, errors };
+  return countsOf(rows.tally());
+}
+
+/** The counts of a tally, without its journal-only fields. */
+export function countsOf({ rows, added, modified, removed, unchanged, warnings, errors }: Counts): Counts {
+  return { rows, added, modified, removed, unchanged, warnings, errors };
 }
 
 export function buildSummary(run: RunRecord, counts: Counts, outcome: RunSummary['outcome'], refusal?: RunSummary['refusal']): RunSummary {

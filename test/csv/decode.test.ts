@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createDecodeStream, firstInvalidUtf8, Utf8Normaliser } from '../../src/csv/decode.js';
+import { decodeChunks, firstInvalidUtf8, Utf8Normaliser } from '../../src/csv/decode.js';
 
 /** Runs `chunks` through a fresh normaliser and returns the text, or the refusal. */
 function decode(chunks: Buffer[], options?: { firstLine?: number; firstByte?: number }): string | { code: string; line: number | undefined; message: string } {
@@ -56,9 +56,9 @@ describe('Utf8Normaliser', () => {
     expect(decode([Buffer.from([0x61, 0xc0])], { firstLine: 2, firstByte: 9 })).toMatchObject({ line: 2, message: expect.stringContaining('byte offset 10') });
   });
 
-  it('works as a stream stage', async () => {
+  it('works as a stage over a byte source', async () => {
     const out: string[] = [];
-    for await (const text of Readable.from([Buffer.from('a\r'), Buffer.from('\nb\xc3', 'latin1'), Buffer.from([0xa9])]).pipe(createDecodeStream())) out.push(text as string);
+    for await (const text of decodeChunks(Readable.from([Buffer.from('a\r'), Buffer.from('\nb\xc3', 'latin1'), Buffer.from([0xa9])]))) out.push(text);
     expect(out.join('')).toBe('a\nbé');
   });
 });
