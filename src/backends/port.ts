@@ -8,6 +8,12 @@ export interface CustomerFacts {
   name: string;
   /** Location names of the customer (compared case-insensitively). */
   locations: string[];
+  /**
+   * The ISO 3166 country (upper case) of each location whose country the target tells, keyed by
+   * the location's name in lower case. National phone numbers are read in it, and the
+   * emergency numbers an extension cannot be depend on it.
+   */
+  locationCountries: Record<string, string>;
   /** Meetings site URLs of the customer, e.g. `acme.webex.com`. */
   sites: string[];
   /** How many users the customer has now: the base of the removal guard. */
@@ -41,6 +47,14 @@ export interface Backend {
    * (`CUSTOMER_NOT_FOUND`) when the customer does not exist.
    */
   getCustomer(customerId: string): Promise<CustomerFacts>;
+
+  /**
+   * Optional: for each of these e-mails (lower-case) that is a user of another customer of the
+   * target, that customer, as a person would name it (`Beta BV (beta)`). A Webex account belongs
+   * to one organisation, so such a user cannot be added here. Webex itself answers this (the
+   * user is asked to move); the embedded directory offers it.
+   */
+  otherCustomers?(customerId: string, emails: readonly string[]): Promise<Map<string, string>>;
 
   /**
    * The current state of the users with these e-mails (lower-case), keyed by lower-case e-mail.

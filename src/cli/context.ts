@@ -43,8 +43,7 @@ export async function runCommand(body: () => Promise<number | void>): Promise<vo
     process.exitCode = code ?? EXIT.OK;
   } catch (error) {
     if (error instanceof RunRefused) {
-      const where = error.line !== undefined ? ` (line ${error.line}${error.column ? `, column "${error.column}"` : ''})` : '';
-      process.stderr.write(`bulkhub: ${error.code}: ${error.message}${where}\n`);
+      process.stderr.write(`bulkhub: ${error.code}: ${error.describe()}\n`);
       process.exitCode = EXIT.NOT_APPLIED;
       return;
     }

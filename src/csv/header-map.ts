@@ -6,8 +6,12 @@ import {
   COLUMN_KEYS,
   COLUMNS,
   KNOWN_READ_ONLY_COLUMNS,
+  PACKAGE_KEYS,
   REPORT_COLUMNS,
+  SERVICE_KEYS,
   headerKey,
+  truncatedKey,
+  undecoratedKey,
   type ColumnKey,
 } from '../domain/columns.js';
 
@@ -20,6 +24,13 @@ export interface HeaderMap {
   index: Partial<Record<ColumnKey, number>>;
   /** Header cells matching nothing (the import warns UNKNOWN_COLUMN). */
   unknown: string[];
+  /**
+   * Positions of the columns whose values are ignored and worth telling about: the unknown
+   * columns and the read-only columns of a Control Hub export (not our own report columns).
+   */
+  ignored: number[];
+  /** Service columns read through a decoration Control Hub adds, such as `(Suspended)`. */
+  decorated: Array<{ name: string; column: string }>;
 }
 
 /** Header texts everyone's files use: canonical names first, then the aliases. */
@@ -29,8 +40,10 @@ for (const key of COLUMN_KEYS) {
   for (const alias of COLUMN_ALIASES[key]) if (!BUILT_IN.has(headerKey(alias))) BUILT_IN.set(headerKey(alias), key);
 }
 
-/** Columns that are known but never read: our own report columns and read-only export columns. */
-const IGNORED = new Set<string>([...REPORT_COLUMNS, ...KNOWN_READ_ONLY_COLUMNS].map(headerKey));
+/** Our own report columns (errors.csv fed back in): known, never read, nothing to tell. */
+const REPORT = new Set<string>(REPORT_COLUMNS.map(headerKey));
+/** Read-only columns of a Control Hub export: known, never read; listed as ignored. */
+const READ_ONLY = new Set<string>(KNOWN_READ_ONLY_COLUMNS.map(headerKey));
 
 /** The column a header-map target names: a key (`phoneNumber`) or a canonical name ("Phone Number"). */
 function resolveTarget(target: string): ColumnKey | undefined {
@@ -54,16 +67,30 @@ export function mapHeader(names: string[], extraAliases: Record<string, string> 
     lookup.set(headerKey(text), key);
   }
 
-  const map: HeaderMap = { names: [...names], keys: [], index: {}, unknown: [] };
+  const map: HeaderMap = { names: [...names], keys: [], index: {}, unknown: [], ignored: [], decorated: [] };
   // Empty cells at the end come from a trailing delimiter: nothing to warn about.
   let last = names.length - 1;
   while (last >= 0 && headerKey(names[last]!) === '') last--;
   names.forEach((name, position) => {
     const normalised = headerKey(name);
-    const key = lookup.get(normalised);
+    let key = lookup.get(normalised);
+    if (key === undefined) {
+      const plain = undecoratedKey(name);
+      const service = plain === undefined ? undefined : lookup.get(plain);
+      if (service !== undefined && SERVICE_KEYS.has(service)) {
+        key = service;
+        map.decorated.push({ name, column: COLUMNS[service] });
+      } else {
+        const meant = packageItLooksLike(name);
+        if (meant !== undefined) throw unreadablePackageColumn(name, position, meant);
+      }
+    }
     map.keys.push(key ?? null);
     if (key === undefined) {
-      if (!IGNORED.has(normalised) && position <= last) map.unknown.push(name);
+      if (!REPORT.has(normalised) && position <= last) {
+        map.ignored.push(position);
+        if (!READ_ONLY.has(normalised)) map.unknown.push(name);
+      }
       return;
     }
     const earlier = map.index[key];
@@ -82,6 +109,36 @@ export function mapHeader(names: string[], extraAliases: Record<string, string> 
   return map;
 }
 
+/**
+ * The package column a header that is none of the columns seems meant to be: one whose
+ * decoration is cut short (`Webex Suite [Sub12`), or a package name with a typo (`Webex Calling
+ * Standrad`, `Webex Meeting`). Another licence that merely starts with a package's words
+ * (`Webex Calling SP Enterprise` of a Control Hub export) is not one.
+ */
+function packageItLooksLike(name: string): ColumnKey | undefined {
+  const plain = undecoratedKey(name) ?? truncatedKey(name);
+  let best: { key: ColumnKey; distance: number } | undefined;
+  for (const key of PACKAGE_KEYS) {
+    const target = headerKey(COLUMNS[key]);
+    const distance = plain === target ? 0 : editDistance(plain, target);
+    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { key, distance };
+  }
+  return best?.key;
+}
+
+function unreadablePackageColumn(name: string, position: number, meant: ColumnKey): RunRefused {
+  const why = undecoratedKey(name) === undefined
+    ? 'a bracket in it is opened and never closed'
+    : `it is not spelled as one (the package columns are ${PACKAGE_KEYS.map((k) => `"${COLUMNS[k]}"`).join(', ')})`;
+  return new RunRefused(
+    'UNREADABLE_PACKAGE_COLUMN',
+    `The header "${name}" (column ${position + 1}) looks like the package column "${COLUMNS[meant]}", but ${why}, so its TRUE/FALSE cells cannot be read. ` +
+      `Reading the file without it would take the rows that set a package for partial removals. Rename it to "${COLUMNS[meant]}" ` +
+      '(a subscription in square brackets, such as [Sub123456], may follow), or name it in a --header-map file.',
+    { column: name },
+  );
+}
+
 function missingEmail(names: string[]): RunRefused {
   const wanted = `"${COLUMNS.email}"`;
   const found = names.length > 0 ? names.map((n) => `"${n}"`).join(', ') : '(none)';
@@ -94,6 +151,17 @@ function missingEmail(names: string[]): RunRefused {
       { column: COLUMNS.email },
     );
   }
+  const delimiter = foreignDelimiter(names);
+  if (delimiter !== undefined) {
+    const shown = delimiter === ' ' ? 'spaces' : `"${delimiter}"`;
+    return new RunRefused(
+      'MISSING_EMAIL_COLUMN',
+      `The header has no ${wanted} column as bulkhub reads it: the header line separates its columns with ${shown}, ` +
+        'and bulkhub reads columns separated by commas, semicolons or tabs. ' +
+        'Save the file from your spreadsheet as "CSV UTF-8 (Comma delimited)", or replace the separators with commas.',
+      { column: COLUMNS.email },
+    );
+  }
   const hint = closestEmailHeader(names);
   return new RunRefused(
     'MISSING_EMAIL_COLUMN',
@@ -102,6 +170,22 @@ function missingEmail(names: string[]): RunRefused {
       ' A --header-map file can name other headers for this column.',
     { column: COLUMNS.email },
   );
+}
+
+/**
+ * The character a header line really separates its columns with, when it is none of the three
+ * bulkhub reads (a pipe, a colon, a caret...): a header cell that splits on it into two or more
+ * known column names, the e-mail column among them.
+ */
+function foreignDelimiter(names: string[]): string | undefined {
+  for (const cell of names) {
+    const candidates = new Set([...cell].filter((c) => /[^\p{L}\p{N}\s/()[\]@._-]/u.test(c) || c === ' '));
+    for (const candidate of candidates) {
+      const keys = cell.split(candidate).map((piece) => BUILT_IN.get(headerKey(piece)));
+      if (keys.includes('email') && keys.filter((k) => k !== undefined).length >= 2) return candidate;
+    }
+  }
+  return undefined;
 }
 
 /** The header cell most like a spelling of the e-mail column, when one is close enough to be a typo. */

@@ -17,6 +17,7 @@ export const FILE_CODES = {
   DUPLICATE_COLUMN: 'Two header cells name the same column.',
   AMBIGUOUS_DELIMITER: 'The header line does not tell which delimiter the file uses.',
   BAD_HEADER_MAP: 'The --header-map file is not valid.',
+  UNREADABLE_PACKAGE_COLUMN: 'A header looks like a package column but cannot be read as one (a typo, or a bracket never closed).',
 } as const;
 
 export const ROW_CODES = {
@@ -24,16 +25,19 @@ export const ROW_CODES = {
   MISSING_EMAIL: 'The "User ID/Email (Required)" cell is blank.',
   INVALID_EMAIL: 'The e-mail address is not valid.',
   INVALID_BOOLEAN: 'A TRUE/FALSE column holds something else.',
-  INVALID_PHONE_NUMBER: 'The phone number is not in E.164 form (+ then up to 15 digits).',
+  INVALID_PHONE_NUMBER: 'The phone number is not a valid number (read in the country of the user\'s location).',
   INVALID_EXTENSION: 'The extension is not 2 to 10 digits.',
-  INVALID_VALUE: 'A text value holds control characters, line breaks or is too long.',
+  EXTENSION_RESERVED: 'The extension is an emergency number in the country of the user\'s location; Webex refuses it (error 4911).',
+  INVALID_VALUE: 'A text value holds hidden characters or line breaks, is too long, or is a name Webex refuses for a Webex Calling user.',
+  SPREADSHEET_DAMAGE: 'The value is the user\'s current one as a spreadsheet damages it (leading zeros or "+" dropped, scientific notation).',
   MULTIPLE_PACKAGES: 'More than one package column is TRUE: a user has exactly one package.',
   PARTIAL_REMOVAL: 'Some package columns are FALSE and the rest blank: intent is unclear.',
-  MISSING_MANDATORY_FIELD: 'A field the package requires is blank (seed 004, table 1).',
+  MISSING_MANDATORY_FIELD: 'A field the package requires is blank (Cisco\'s table of mandatory CSV fields for packages).',
   DUPLICATE_EMAIL: 'The same e-mail appears on more than one row of the file.',
   DUPLICATE_PHONE_NUMBER: 'The same phone number is given to more than one row of the file.',
   DUPLICATE_EXTENSION: 'The same extension is given to more than one row in one location.',
   NO_PACKAGE_FOR_NEW_USER: 'The user does not exist yet and the row sets no package.',
+  USER_IN_OTHER_CUSTOMER: 'The e-mail is already a user of another customer; a Webex account belongs to one organisation.',
   LOCATION_NOT_FOUND: 'The location does not exist in the customer.',
   SITE_NOT_FOUND: 'The preferred Webex site does not exist in the customer.',
   FULL_ADMIN_PROTECTED: "The customer's full admin cannot be removed or moved to another package.",
@@ -47,7 +51,9 @@ export const ROW_CODES = {
 export const WARNING_CODES = {
   MISSING_PREFERRED_SITE: 'No Preferred Webex Site: no error, but the meeting site may misbehave later.',
   REMOVAL_IGNORED: 'All packages FALSE in add-only mode: nothing is removed in that mode.',
-  UNKNOWN_COLUMN: 'A header cell is not a known column; its values are ignored.',
+  UNKNOWN_COLUMN: 'Columns whose values are ignored (unknown ones, and the read-only columns of a Control Hub export).',
+  DECORATED_COLUMN: 'A service column is named with a decoration such as "(Suspended)"; it is read as that column.',
+  PHONE_NUMBER_COUNTRY: 'The phone number belongs to another country than the user\'s location.',
   BLANK_LINES: 'Blank lines were skipped.',
   NO_DATA_ROWS: 'The file has a header and no data rows.',
   PENDING_USER_MIGRATION: 'Webex: the user has an account elsewhere and must accept the move by e-mail first.',
@@ -124,5 +130,16 @@ export class RunRefused extends Error {
     this.code = code;
     this.line = where.line;
     this.column = where.column;
+  }
+
+  /**
+   * The message with where it happened (`(line 3, column "Location")`), leaving out what the
+   * message already says: never "Line 2 ... (line 2)".
+   */
+  describe(): string {
+    const parts: string[] = [];
+    if (this.line !== undefined && !new RegExp(`\\bline ${this.line}\\b`, 'i').test(this.message)) parts.push(`line ${this.line}`);
+    if (this.column !== undefined && !this.message.includes(`"${this.column}"`)) parts.push(`column "${this.column}"`);
+    return parts.length === 0 ? this.message : `${this.message} (${parts.join(', ')})`;
   }
 }

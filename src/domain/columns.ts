@@ -34,6 +34,9 @@ export type BasicLicence = (typeof BASIC_LICENCES)[number];
 
 export const PACKAGE_KEYS: readonly PackageId[] = PACKAGES;
 
+/** The service columns (packages and basic licences): the ones Control Hub decorates with a subscription or a state. */
+export const SERVICE_KEYS: ReadonlySet<ColumnKey> = new Set<ColumnKey>([...PACKAGES, ...BASIC_LICENCES]);
+
 /**
  * Other names seen for the same columns: the no-space spelling of real exports, the Webex
  * licence list's name for "Calling via Webex", and the Dutch headers of seed 004.
@@ -82,9 +85,24 @@ export const KNOWN_READ_ONLY_COLUMNS = [
  * `[Sub123456]` dropped.
  */
 export function headerKey(name: string): string {
-  return name
-    .normalize('NFKC')
-    .replace(/\s*\[[^\]]*\]\s*$/u, '')
-    .replace(/[\s\u200B-\u200D\u2060\uFEFF]+/gu, '')
-    .toLowerCase();
+  return compactKey(name.normalize('NFKC').replace(/\s*\[[^\]]*\]\s*$/u, ''));
+}
+
+/**
+ * The key of a header without any of the decorations Control Hub adds to a service column: a
+ * subscription (`[Sub123456]`) and a state (`(Suspended)`), wherever they are. Undefined when a
+ * bracket is opened and never closed: such a header cannot be read.
+ */
+export function undecoratedKey(name: string): string | undefined {
+  const text = name.normalize('NFKC').replace(/\[[^[\]()]*\]|\([^[\]()]*\)/gu, ' ');
+  return /[[\]()]/.test(text) ? undefined : compactKey(text);
+}
+
+/** The key of a header whose decoration is cut short (`Webex Suite [Sub12`): what comes before the bracket. */
+export function truncatedKey(name: string): string {
+  return compactKey(name.normalize('NFKC').replace(/[[(].*$/su, ''));
+}
+
+function compactKey(text: string): string {
+  return text.replace(/[\s\p{Cf}]+/gu, '').toLowerCase();
 }

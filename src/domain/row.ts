@@ -5,19 +5,29 @@ import {
   parseBoolean,
   parseEmail,
   parseExtension,
-  parsePhoneNumber,
   parseSite,
   parseText,
   type Parsed,
 } from './fields.js';
 import { PACKAGE_COLUMN, PACKAGES, type PackageId } from './packages.js';
-import type { Intent, UserAttributes } from './user.js';
+import { readPhoneNumber } from './phone.js';
+import type { AttributeKey, Intent, UserAttributes } from './user.js';
 
 /** Where each known column sits in a record, and how many fields a record should have. */
 export interface RowLayout {
   index: Partial<Record<ColumnKey, number>>;
   width: number;
+  /** Positions of columns whose values are ignored (unknown or read-only columns): a row says which held values. */
+  ignored?: readonly number[];
 }
+
+/** What the rows are read against: facts of the customer that do not depend on the user. */
+export interface RowRules {
+  /** Lower-case location name → ISO country: the region a national phone number is read in. */
+  countries: ReadonlyMap<string, string>;
+}
+
+const NO_RULES: RowRules = { countries: new Map() };
 
 /**
  * `add-remove` (the default) honours FALSE: a FALSE basic licence is removed, all packages
@@ -34,6 +44,22 @@ export interface ValidatedRow {
   /** Set when the row has no error. Absent for an error row and for an ignored removal. */
   intent?: Intent;
   issues: Issue[];
+  /**
+   * For a row with errors whose e-mail could be read: what could be read of it, so planning can
+   * find the row's other problems too (it is never applied).
+   */
+  draft?: Draft;
+  /** Positions of ignored columns (RowLayout.ignored) whose cells hold a value. */
+  ignored?: number[];
+}
+
+/** What could be read of a row with errors. */
+export interface Draft {
+  intent: Intent;
+  /** Cells that held a value which could not be read, by attribute, as written: not blank to the planner. */
+  unreadable: Partial<Record<AttributeKey, string>>;
+  /** The package columns could not be read (not TRUE/FALSE, several TRUE, a partial removal). */
+  packageUnread: boolean;
 }
 
 const NAME_MAX = 128;
@@ -52,11 +78,13 @@ const BOOL_FIELDS: readonly BoolKey[] = ['jabberCalling', 'jabberTeams', 'basicM
 const BASIC_LICENCE_FIELDS: ReadonlySet<BoolKey> = new Set(['basicMessaging', 'basicSpaceMeetings', 'callingViaWebex']);
 
 /**
- * Validates one record against the field rules and the package columns of seed 004 (one
- * package per user, all FALSE = remove). The mandatory fields of table 1 depend on whether the
- * user exists, so the planner checks them. Pure: nothing about the target is known here.
+ * Validates one record against the field rules and the package columns (one package per user,
+ * all FALSE = remove; Cisco's Wholesale CSV import). The mandatory fields depend on whether the
+ * user exists, so the planner checks them. A phone number is read in the country of the row's
+ * location (`rules`); written nationally in a row without a location, it is left as digits for
+ * the planner, who knows the user's location. Pure: nothing about the user is known here.
  */
-export function validateRow(cells: readonly string[], layout: RowLayout, mode: ImportMode): ValidatedRow {
+export function validateRow(cells: readonly string[], layout: RowLayout, mode: ImportMode, rules: RowRules = NO_RULES): ValidatedRow {
   const cell = (key: ColumnKey): string => {
     const at = layout.index[key];
     return at === undefined ? '' : (cells[at] ?? '');
@@ -88,12 +116,14 @@ export function validateRow(cells: readonly string[], layout: RowLayout, mode: I
   }
 
   const attributes: UserAttributes = {};
-  const take = <T>(field: ColumnKey, parse: (raw: string) => Parsed<T>, code: Parameters<typeof rowError>[0]): T | undefined => {
+  const unreadable: Partial<Record<AttributeKey, string>> = {};
+  const take = <T>(field: AttributeKey, parse: (raw: string) => Parsed<T>, code: Parameters<typeof rowError>[0]): T | undefined => {
     const raw = cell(field);
     if (raw.trim() === '') return undefined;
     const parsed = parse(raw);
     if (parsed.ok) return parsed.value;
     fail(code, field, parsed.reason);
+    unreadable[field] = raw;
     return undefined;
   };
 
@@ -103,7 +133,8 @@ export function validateRow(cells: readonly string[], layout: RowLayout, mode: I
   }
   const extension = take('extension', parseExtension, 'INVALID_EXTENSION');
   if (extension !== undefined) attributes.extension = extension;
-  const phoneNumber = take('phoneNumber', parsePhoneNumber, 'INVALID_PHONE_NUMBER');
+  const region = attributes.location === undefined ? undefined : rules.countries.get(attributes.location.toLowerCase());
+  const phoneNumber = take('phoneNumber', (raw) => readPhoneNumber(raw, region), 'INVALID_PHONE_NUMBER');
   if (phoneNumber !== undefined) attributes.phoneNumber = phoneNumber;
   const site = take('preferredSite', parseSite, 'INVALID_VALUE');
   if (site !== undefined) attributes.preferredSite = site;
@@ -115,24 +146,30 @@ export function validateRow(cells: readonly string[], layout: RowLayout, mode: I
   }
 
   const packages = readPackages(cell, layout, issues);
-  if (issues.length > 0) return key === undefined ? { email: rawEmail, issues } : { email: rawEmail, key, issues };
+  const ignored = layout.ignored?.filter((at) => (cells[at] ?? '').trim() !== '');
+  const row: ValidatedRow = { email: rawEmail, issues };
+  if (ignored !== undefined && ignored.length > 0) row.ignored = ignored;
+  if (key === undefined) return row;
+  row.key = key;
+  if (issues.length === 0) row.email = email;
 
+  let intent: Intent;
   if (packages.kind === 'remove') {
-    if (mode === 'add-only') {
-      const warning = rowWarning(
+    if (mode === 'add-only' && issues.length === 0) {
+      issues.push(rowWarning(
         'REMOVAL_IGNORED',
         'Every package column is FALSE, which removes the user, but --mode add-only never removes anything; nothing was done. Run with --mode add-remove to remove the user.',
-      );
-      return { email, key: key!, issues: [warning] };
+      ));
+      return row;
     }
-    return { email, key: key!, intent: { kind: 'remove', email: key! }, issues };
+    intent = { kind: 'remove', email: key };
+  } else {
+    const pkg = packages.kind === 'set' ? packages.package : undefined;
+    intent = pkg === undefined ? { kind: 'set', email: key, attributes } : { kind: 'set', email: key, package: pkg, attributes };
   }
-
-  const pkg = packages.kind === 'set' ? packages.package : undefined;
-  const intent: Intent = pkg === undefined
-    ? { kind: 'set', email: key!, attributes }
-    : { kind: 'set', email: key!, package: pkg, attributes };
-  return { email, key: key!, intent, issues };
+  if (issues.length === 0) row.intent = intent;
+  else row.draft = { intent, unreadable, packageUnread: packages.kind === 'invalid' };
+  return row;
 }
 
 type PackageCells = { kind: 'set'; package: PackageId } | { kind: 'remove' } | { kind: 'blank' } | { kind: 'invalid' };

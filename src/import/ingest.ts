@@ -14,6 +14,8 @@ export interface IngestOptions {
   keepIntent: boolean;
   delimiter?: Delimiter;
   extraAliases?: Record<string, string>;
+  /** Lower-case location name → ISO country: the reader reads national phone numbers in it. */
+  countries?: Record<string, string>;
   progress: Progress;
 }
 
@@ -21,6 +23,10 @@ export interface IngestResult {
   header: string[];
   delimiter: string;
   unknownColumns: string[];
+  /** Columns whose values are ignored: the unknown ones and a Control Hub export's read-only ones. */
+  ignoredColumns: string[];
+  /** Service columns read through a decoration such as "(Suspended)". */
+  decoratedColumns: Array<{ name: string; column: string }>;
   blankLines: number;
   rows: number;
   /** What the cross-row checks need of every line seen (see cross-checks.ts). */
@@ -34,8 +40,8 @@ export interface IngestResult {
  * on a second thread (read-rows.ts) while this one plans and writes; memory holds a few batches.
  */
 export async function ingest(rows: RunRows, options: IngestOptions): Promise<IngestResult> {
-  const { file: path, mode, delimiter, extraAliases } = options;
-  const file = await readValidatedRows({ file: path, mode, delimiter, extraAliases });
+  const { file: path, mode, delimiter, extraAliases, countries } = options;
+  const file = await readValidatedRows({ file: path, mode, delimiter, extraAliases, countries });
   const duplicates = new DuplicateFinder();
   let count = 0;
   options.progress.start('validating', file.fileSize, 'bytes');
@@ -47,5 +53,6 @@ export async function ingest(rows: RunRows, options: IngestOptions): Promise<Ing
   }
   options.progress.update(file.end.bytesRead, count);
   options.progress.finish();
-  return { header: file.header, delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, duplicates };
+  return { header: file.header, delimiter: file.delimiter, unknownColumns: file.unknownColumns, ignoredColumns: file.ignoredColumns,
+    decoratedColumns: file.decoratedColumns, blankLines: file.end.blankLines, rows: count, duplicates };
 }

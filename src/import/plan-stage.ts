@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { Backend } from '../backends/port.js';
 import { rowError, type Issue } from '../domain/codes.js';
 import { planRow, type Plan, type PlanContext } from '../domain/plan.js';
+import type { DirectoryUser } from '../domain/user.js';
 import type { IngestedRow } from '../journal/rows.js';
 import { lookUp } from './lookup.js';
 
@@ -17,23 +18,65 @@ export interface PlanOptions {
  * batches of e-mails. Runs while the file is read, so each line is written to the journal once,
  * already planned: `pending` when it has a change to apply, final otherwise (unchanged, or an
  * error such as an unknown location, or an add the target's precheck refused).
+ *
+ * A line with errors of its own is planned too, never to be applied but to find its other
+ * problems (a wrong site and a missing extension are reported together). The plan completes a
+ * valid line's intent (a national phone number read in the user's location), so the journal and
+ * the duplicate checks see the number in E.164.
  */
 export function batchPlanner(backend: Backend, ctx: PlanContext, options: PlanOptions = {}): (batch: IngestedRow[]) => Promise<void> {
   const limit = pLimit(options.concurrency ?? 8);
   const precheck = options.precheck && backend.precheck ? backend.precheck.bind(backend) : undefined;
   return async (batch) => {
-    const valid = batch.filter((row) => row.intent !== undefined);
-    const current = await lookUp(backend, ctx.customerId, valid.map((row) => row.key!));
-    const plans = valid.map((row) => planRow(row.intent!, current.get(row.key!), ctx));
+    const planned = batch.filter((row) => row.key !== undefined && (row.intent !== undefined || row.draft !== undefined));
+    const current = await lookUp(backend, ctx.customerId, planned.map((row) => row.key!));
+    const elsewhere = await otherCustomers(backend, ctx.customerId, planned, current);
+    const plans = planned.map((row) =>
+      planRow(row.intent ?? row.draft!.intent, current.get(row.key!), ctx, { draft: row.draft, elsewhere: elsewhere.get(row.key!) }));
     const refusals = precheck ? await precheckAdds(precheck, plans, limit) : [];
-    valid.forEach((row, i) => {
+    planned.forEach((row, i) => {
       const plan = plans[i]!;
       const refusal = refusals[i];
-      const issues = row.issues.length === 0 && plan.issues.length === 0 && !refusal ? row.issues : [...row.issues, ...plan.issues, ...(refusal ? [refusal] : [])];
+      if (row.intent !== undefined && plan.intent !== undefined) row.intent = plan.intent;
+      const issues = row.issues.length === 0 && plan.issues.length === 0 && !refusal
+        ? row.issues
+        : [...withoutSuperseded(row.issues, plan.issues), ...plan.issues, ...(refusal ? [refusal] : [])];
       row.plan = { action: plan.action, pending: plan.op !== undefined && !refusal, issues };
-      if (plan.note) row.plan.note = plan.note;
+      const note = joinNotes(plan.note, ignoredNote(row));
+      if (note) row.plan.note = note;
     });
+    for (const row of batch) {
+      // A line that could not be planned still says which of its cells were ignored.
+      if (row.plan === undefined && row.ignored) row.plan = { action: 'none', pending: false, issues: row.issues, note: ignoredNote(row)! };
+    }
   };
+}
+
+/** The customers other than this one that the new users of a batch already belong to (Backend.otherCustomers). */
+async function otherCustomers(backend: Backend, customerId: string, rows: readonly IngestedRow[], current: ReadonlyMap<string, DirectoryUser>): Promise<Map<string, string>> {
+  if (!backend.otherCustomers) return new Map();
+  const added = rows.filter((row) => !current.has(row.key!) && (row.intent ?? row.draft?.intent)?.kind === 'set').map((row) => row.key!);
+  return added.length === 0 ? new Map() : backend.otherCustomers(customerId, added);
+}
+
+/**
+ * A row's own issue for a column gives way to the plan's finding of spreadsheet damage there:
+ * "the file has 101 and the user has 0101 now" says more than "not a valid extension".
+ */
+function withoutSuperseded(own: readonly Issue[], planned: readonly Issue[]): Issue[] {
+  const damaged = new Set(planned.filter((i) => i.code === 'SPREADSHEET_DAMAGE').map((i) => i.column));
+  return damaged.size === 0 ? [...own] : own.filter((i) => i.column === undefined || !damaged.has(i.column));
+}
+
+/** Which ignored columns held a value on this row, for its message. */
+function ignoredNote(row: IngestedRow): string | undefined {
+  if (!row.ignored || row.ignored.length === 0) return undefined;
+  return `Ignored (bulkhub does not read these columns): ${row.ignored.map((name) => JSON.stringify(name)).join(', ')}.`;
+}
+
+function joinNotes(...notes: Array<string | undefined>): string | undefined {
+  const kept = notes.filter((n): n is string => n !== undefined && n !== '');
+  return kept.length === 0 ? undefined : kept.join(' ');
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Delimiter } from '../csv/sniff.js';
 import type { Issue, FileCode, RunCode, ProvisioningCode } from '../domain/codes.js';
-import type { ImportMode } from '../domain/row.js';
+import type { Draft, ImportMode } from '../domain/row.js';
 import type { Intent } from '../domain/user.js';
 
 /** What the reader thread is asked to read (its workerData). */
@@ -10,17 +10,22 @@ export interface ReadRequest {
   batchSize: number;
   delimiter?: Delimiter;
   extraAliases?: Record<string, string>;
+  /** Lower-case location name → ISO country (CustomerFacts.locationCountries): national numbers are read in it. */
+  countries?: Record<string, string>;
 }
 
 /**
  * One validated row: line, e-mail as written, key (valid e-mail only), the intent (valid rows
- * only), and the row's issues (null when there are none).
+ * only), the row's issues (null when there are none), what could be read of a row with errors,
+ * and the positions of ignored columns that hold a value (null when none).
  */
-export type RowTuple = [line: number, email: string, key: string | null, intent: Intent | null, issues: Issue[] | null];
+export type RowTuple = [line: number, email: string, key: string | null, intent: Intent | null, issues: Issue[] | null,
+  draft?: Draft | null, ignored?: number[] | null];
 
 /** Reader thread → main thread, in this order: opened, rows…, then end (or refused / failed at any point). */
 export type ToMain =
-  | { kind: 'opened'; header: string[]; unknownColumns: string[]; delimiter: Delimiter; fileSize: number }
+  | { kind: 'opened'; header: string[]; unknownColumns: string[]; ignoredColumns: string[]; decoratedColumns: Array<{ name: string; column: string }>;
+      delimiter: Delimiter; fileSize: number }
   /**
    * A batch as two JSON texts: `rows` the RowTuples, `cells` the rows' cells in the same order
    * (the form the journal stores). One string crosses between threads for the price of a copy;

@@ -9,6 +9,10 @@ import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js
 export interface ValidatedFile {
   header: string[];
   unknownColumns: string[];
+  /** Columns whose values are ignored: the unknown ones and a Control Hub export's read-only ones. */
+  ignoredColumns: string[];
+  /** Service columns read through a decoration such as "(Suspended)". */
+  decoratedColumns: Array<{ name: string; column: string }>;
   delimiter: Delimiter;
   fileSize: number;
   /** Validated rows in file order, a batch at a time; can be iterated once. */
@@ -66,14 +70,15 @@ export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize'>)
         if (message.kind !== 'rows') continue;
         // Acknowledged on arrival, so the reader works on the next batches while this one is planned and written.
         worker.postMessage({ kind: 'ack' } satisfies ToReader);
-        yield { rows: (JSON.parse(message.rows) as RowTuple[]).map(ingestedRow), cells: message.cells, bytesRead: message.bytesRead };
+        yield { rows: (JSON.parse(message.rows) as RowTuple[]).map((tuple) => ingestedRow(tuple, opened.header)), cells: message.cells, bytesRead: message.bytesRead };
       }
     } finally {
       inbox.finished = true;
       await worker.terminate();
     }
   }
-  return { header: opened.header, unknownColumns: opened.unknownColumns, delimiter: opened.delimiter, fileSize: opened.fileSize, batches: batches(), end };
+  return { header: opened.header, unknownColumns: opened.unknownColumns, ignoredColumns: opened.ignoredColumns, decoratedColumns: opened.decoratedColumns,
+    delimiter: opened.delimiter, fileSize: opened.fileSize, batches: batches(), end };
 }
 
 /**
@@ -85,11 +90,13 @@ function readerScript(): URL {
   return existsSync(fileURLToPath(sibling)) ? sibling : new URL('../../dist/src/import/read-worker.js', import.meta.url);
 }
 
-function ingestedRow([line, email, key, intent, issues]: RowTuple): IngestedRow {
+function ingestedRow([line, email, key, intent, issues, draft, ignored]: RowTuple, header: readonly string[]): IngestedRow {
   // Plain assignments: conditional spreads here cost as much as the JSON parse (profiled).
   const row: IngestedRow = { line, email, issues: issues ?? [] };
   if (key !== null) row.key = key;
   if (intent !== null) row.intent = intent;
+  if (draft) row.draft = draft;
+  if (ignored) row.ignored = ignored.map((at) => header[at]!);
   return row;
 }
 

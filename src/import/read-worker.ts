@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openCsv } from '../csv/read.js';
 import { RunRefused } from '../domain/codes.js';
-import { validateRow, type RowLayout } from '../domain/row.js';
+import { validateRow, type RowLayout, type RowRules } from '../domain/row.js';
 import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js';
 
 /**
@@ -28,8 +28,11 @@ const send = (message: ToMain): void => port.postMessage(message);
 
 async function read(): Promise<void> {
   const csv = await openCsv(request.file, { delimiter: request.delimiter, extraAliases: request.extraAliases });
-  send({ kind: 'opened', header: csv.header.names, unknownColumns: csv.header.unknown, delimiter: csv.delimiter, fileSize: csv.stats.fileSize });
-  const layout: RowLayout = { index: csv.header.index, width: csv.header.names.length };
+  const { names, unknown, ignored, decorated } = csv.header;
+  send({ kind: 'opened', header: names, unknownColumns: unknown, ignoredColumns: ignored.map((at) => names[at]!), decoratedColumns: decorated,
+    delimiter: csv.delimiter, fileSize: csv.stats.fileSize });
+  const layout: RowLayout = { index: csv.header.index, width: names.length, ignored };
+  const rules: RowRules = { countries: new Map(Object.entries(request.countries ?? {})) };
   let batch: RowTuple[] = [];
   let cells: string[][] = [];
   const flush = async (): Promise<void> => {
@@ -39,8 +42,11 @@ async function read(): Promise<void> {
     if (++unacknowledged >= AHEAD) await new Promise<void>((done) => (resume = done));
   };
   for await (const record of csv.records) {
-    const row = validateRow(record.cells, layout, request.mode);
-    batch.push([record.line, row.email, row.key ?? null, row.intent ?? null, row.issues.length > 0 ? row.issues : null]);
+    const row = validateRow(record.cells, layout, request.mode, rules);
+    const tuple: RowTuple = [record.line, row.email, row.key ?? null, row.intent ?? null, row.issues.length > 0 ? row.issues : null];
+    // Only rows that have them carry the last two: most rows are clean.
+    if (row.draft || row.ignored) tuple.push(row.draft ?? null, row.ignored ?? null);
+    batch.push(tuple);
     cells.push(record.cells);
     if (batch.length >= request.batchSize) await flush();
   }

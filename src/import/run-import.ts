@@ -10,7 +10,7 @@ import { markDuplicates } from '../journal/cross-checks.js';
 import { RunRows } from '../journal/rows.js';
 import { claimRun, createRun, findUnfinishedRun, getRun, requireRun, setRunState, type RunRecord } from '../journal/runs.js';
 import type { RunSummary } from '../journal/types.js';
-import { buildSummary, countRows } from '../reports/summary.js';
+import { buildSummary, countRows, fileFacts } from '../reports/summary.js';
 import { hasLegacyLines, migrateJournal } from '../journal/schema.js';
 import { reportPaths, writeRowReports, writeSummary, type ReportPaths } from '../reports/write.js';
 import { applyAll } from './apply-stage.js';
@@ -68,7 +68,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   backend.tagRun?.(run.id);
   const rows = new RunRows(db, run.id);
   const paths = reportPaths(run.outDir);
-  const ctx = planContext(customer.customerId, run.mode, customer.locations, customer.sites, backend.unmanaged);
+  const ctx = planContext(customer.customerId, run.mode, customer.locations, customer.sites, backend.unmanaged, customer.locationCountries);
   if (backend.unmanaged?.length) {
     logger.warn({ backend: backend.name, columns: backend.unmanaged }, `${backend.name} has no API for ${backend.unmanaged.map((k) => COLUMNS[k]).join(' and ')}: those columns are validated but not applied`);
   }
@@ -78,8 +78,10 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
     rows.clear(); // an ingest cut short restarts from the top: nothing was applied yet
     try {
       const plan = batchPlanner(backend, ctx, { precheck: (options.precheck ?? false) && run.dryRun, concurrency: options.concurrency ?? 8 });
-      const read = await ingest(rows, { file, mode: run.mode, keepIntent: !run.dryRun, plan, progress, ...pick(options, 'delimiter', 'extraAliases') });
-      if (read.unknownColumns.length > 0) logger.warn({ code: 'UNKNOWN_COLUMN', columns: read.unknownColumns }, `ignored unknown columns: ${read.unknownColumns.join(', ')}`);
+      const read = await ingest(rows, { file, mode: run.mode, keepIntent: !run.dryRun, plan, progress, countries: customer.locationCountries,
+        ...pick(options, 'delimiter', 'extraAliases') });
+      if (read.ignoredColumns.length > 0) logger.warn({ code: 'UNKNOWN_COLUMN', columns: read.ignoredColumns }, `ignored columns: ${read.ignoredColumns.join(', ')}`);
+      for (const { name, column } of read.decoratedColumns) logger.warn({ code: 'DECORATED_COLUMN', header: name, column }, `the header "${name}" is read as "${column}"`);
       if (read.blankLines > 0) logger.warn({ code: 'BLANK_LINES', count: read.blankLines }, `skipped ${read.blankLines} blank lines`);
       if (read.rows === 0) logger.warn({ code: 'NO_DATA_ROWS' }, 'the file has a header and no data rows');
       markDuplicates(rows, read.duplicates);
@@ -92,7 +94,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 
   const removals = rows.countPlannedRemovals();
   const guard = removalGuard(removals, customer.userCount, run.allowRemovals);
-  if (guard && !run.dryRun) await refuse(db, run, paths, 'refused', guard);
+  if (guard && !run.dryRun) await refuse(db, run, paths, 'refused', guard, options.extraAliases);
 
   if (!run.dryRun) {
     setRunState(db, run.id, 'applying');
@@ -100,7 +102,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   }
   // A dry run goes on past the guard, to show every planned line, but says the real run would stop.
   const refusal = guard ? { code: guard.code, message: `The real run would be refused: ${guard.message}` } : undefined;
-  return finish(db, requireRun(db, run.id), rows, paths, resumed, refusal);
+  return finish(db, requireRun(db, run.id), rows, paths, resumed, refusal, options.extraAliases);
 }
 
 function openRun(options: ImportOptions, file: string, inputHash: string): { run: RunRecord; resumed: boolean } {
@@ -147,21 +149,22 @@ function openRun(options: ImportOptions, file: string, inputHash: string): { run
  * Ends a run that applies nothing. summary.json says why; for a tripped guard the planned rows
  * are reported too, so a person sees which users the file would have removed.
  */
-async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refused' | 'file-refused', error: RunRefused): Promise<never> {
+async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refused' | 'file-refused', error: RunRefused,
+  extraAliases?: Record<string, string>): Promise<never> {
   const rows = new RunRows(db, run.id);
-  const refusal = { code: error.code, message: error.message + (error.line ? ` (line ${error.line})` : '') };
+  const refusal = { code: error.code, message: error.describe() };
   if (state === 'file-refused') rows.clear();
   else await writeRowReports(paths, getRun(db, run.id)!.header ?? [], rows.reportRows());
-  const summary = buildSummary(getRun(db, run.id)!, countRows(rows), state, refusal);
+  const summary = buildSummary(getRun(db, run.id)!, countRows(rows), state, refusal, state === 'file-refused' ? undefined : fileFacts(getRun(db, run.id)!.header, extraAliases));
   writeSummary(paths, summary);
   setRunState(db, run.id, state, { summary });
   throw Object.assign(error, { reports: paths, summary });
 }
 
 async function finish(db: Db, run: RunRecord, rows: RunRows, paths: ReportPaths, resumed: boolean,
-  refusal?: RunSummary['refusal']): Promise<ImportResult> {
+  refusal?: RunSummary['refusal'], extraAliases?: Record<string, string>): Promise<ImportResult> {
   await writeRowReports(paths, run.header ?? [], rows.reportRows());
-  const summary = buildSummary(run, countRows(rows), 'completed', refusal);
+  const summary = buildSummary(run, countRows(rows), 'completed', refusal, fileFacts(run.header, extraAliases));
   writeSummary(paths, summary);
   setRunState(db, run.id, run.dryRun ? 'dry-run' : 'completed', { summary });
   return { run: requireRun(db, run.id), summary, reports: paths, resumed };

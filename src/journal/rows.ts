@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import type { Issue } from '../domain/codes.js';
 import { outcomeOf } from '../domain/outcome.js';
+import type { Draft } from '../domain/row.js';
 import type { Action, Intent, RowStatus } from '../domain/user.js';
 import type { Counts, ReportRow } from './types.js';
 
@@ -12,6 +13,10 @@ export interface IngestedRow {
   key?: string;
   intent?: Intent;
   issues: readonly Issue[];
+  /** For a line with errors: what could be read of it (planning finds its other problems). */
+  draft?: Draft;
+  /** The ignored columns whose cells hold a value on this line, by name. */
+  ignored?: string[];
   /** Set by planning for a valid line; `pending` when it has a change to apply. */
   plan?: { action: Action; pending: boolean; issues: readonly Issue[]; note?: string };
 }

@@ -32,8 +32,16 @@ export interface RunSummary {
   modified: number;
   removed: number;
   unchanged: number;
+  /** Rows with a warning, plus the file's own warnings (`fileWarnings`). */
   warnings: number;
   errors: number;
+  /**
+   * Columns of the file whose values were ignored: unknown columns, and the read-only columns of a
+   * Control Hub export (our own Error Code and Error Message columns are not listed).
+   */
+  ignoredColumns?: string[];
+  /** Warnings about the file as a whole (UNKNOWN_COLUMN, DECORATED_COLUMN), each counted in `warnings`. */
+  fileWarnings?: Array<{ code: string; message: string }>;
   startedAt: string;
   finishedAt: string;
   durationMs: number;

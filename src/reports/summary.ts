@@ -1,3 +1,4 @@
+import { mapHeader } from '../csv/header-map.js';
 import type { RunRows } from '../journal/rows.js';
 import type { RunRecord } from '../journal/runs.js';
 import type { Counts, RunSummary } from '../journal/types.js';
@@ -18,7 +19,39 @@ export function countsOf({ rows, added, modified, removed, unchanged, warnings, 
   return { rows, added, modified, removed, unchanged, warnings, errors };
 }
 
-export function buildSummary(run: RunRecord, counts: Counts, outcome: RunSummary['outcome'], refusal?: RunSummary['refusal']): RunSummary {
+/** What the file itself warns about, read again from its header: the columns ignored and the decorated ones. */
+export interface FileFacts {
+  ignoredColumns: string[];
+  fileWarnings: Array<{ code: string; message: string }>;
+}
+
+/**
+ * The file warnings of a run whose header was accepted. Read from the header the journal keeps,
+ * so a resumed run tells them as the first process did.
+ */
+export function fileFacts(header: readonly string[] | null, extraAliases?: Record<string, string>): FileFacts {
+  if (header === null) return { ignoredColumns: [], fileWarnings: [] };
+  const map = mapHeader([...header], extraAliases);
+  const ignoredColumns = map.ignored.map((at) => header[at]!);
+  const fileWarnings: FileFacts['fileWarnings'] = [];
+  if (ignoredColumns.length > 0) {
+    fileWarnings.push({
+      code: 'UNKNOWN_COLUMN',
+      message: `Not read, their values are ignored: ${ignoredColumns.map((name) => JSON.stringify(name)).join(', ')} ` +
+        '(columns bulkhub does not know, or read-only columns of a Control Hub export). A --header-map file can name a column bulkhub should read.',
+    });
+  }
+  for (const { name, column } of map.decorated) {
+    fileWarnings.push({
+      code: 'DECORATED_COLUMN',
+      message: `The header ${JSON.stringify(name)} is read as the column "${column}"` +
+        (/\(\s*suspended\s*\)/i.test(name) ? '; Control Hub marks a suspended service so, and does not accept TRUE in it' : '') + '.',
+    });
+  }
+  return { ignoredColumns, fileWarnings };
+}
+
+export function buildSummary(run: RunRecord, counts: Counts, outcome: RunSummary['outcome'], refusal?: RunSummary['refusal'], file?: FileFacts): RunSummary {
   const finishedAt = new Date();
   return {
     runId: run.id,
@@ -30,6 +63,8 @@ export function buildSummary(run: RunRecord, counts: Counts, outcome: RunSummary
     dryRun: run.dryRun,
     outcome,
     ...counts,
+    warnings: counts.warnings + (file?.fileWarnings.length ?? 0),
+    ...(file ? { ignoredColumns: file.ignoredColumns, fileWarnings: file.fileWarnings } : {}),
     startedAt: run.startedAt,
     finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - Date.parse(run.startedAt),

@@ -22,10 +22,12 @@ describe('users import: exit codes and reports', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Reports: ${out}`);
     const results = await readReport(join(out, 'results.csv'));
+    // A new user's blank basic licences: the row says what the user got, and why.
+    const note = 'Added without the basic licences Basic Messaging, Basic Space Meetings, Calling via Webex: their cells are blank, and in --mode add-remove a new user gets only those marked TRUE.';
     expect(results).toEqual([
       ['line', 'email', 'action', 'status', 'code', 'message'],
-      ['2', 'user1@acme.nl', 'add', 'ok', '', ''],
-      ['3', 'user2@acme.nl', 'add', 'ok', '', ''],
+      ['2', 'user1@acme.nl', 'add', 'ok', '', note],
+      ['3', 'user2@acme.nl', 'add', 'ok', '', note],
     ]);
     expect(readFileSync(join(out, 'results.csv'), 'utf8').startsWith('\uFEFFline,')).toBe(true);
     expect(await readReport(join(out, 'errors.csv'))).toEqual([[...HEADER.split(','), 'Error Code', 'Error Message']]);

@@ -56,13 +56,29 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
     async getCustomer(customerId: string): Promise<CustomerFacts> {
       const customer = requireCustomer(db, customerId);
       const column = (sql: string): string[] => (prepared(sql).pluck().all(customer.id) as string[]);
+      const located = prepared('SELECT name, country FROM locations WHERE customer_id = ? ORDER BY name').all(customer.id) as Array<{ name: string; country: string }>;
       return {
         customerId: customer.id,
         name: customer.name,
-        locations: column('SELECT name FROM locations WHERE customer_id = ? ORDER BY name'),
+        locations: located.map((l) => l.name),
+        locationCountries: Object.fromEntries(located.map((l) => [l.name.toLowerCase(), l.country])),
         sites: column('SELECT url FROM sites WHERE customer_id = ? ORDER BY url'),
         userCount: customer.userCount,
       };
+    },
+
+    async otherCustomers(customerId: string, emails: readonly string[]): Promise<Map<string, string>> {
+      const wanted = [...new Set(emails.map((e) => e.toLowerCase()))];
+      const found = new Map<string, string>();
+      for (let start = 0; start < wanted.length; start += IN_CHUNK) {
+        const chunk = wanted.slice(start, start + IN_CHUNK);
+        const sql = `SELECT u.email, c.name, c.id FROM users u JOIN customers c ON c.id = u.customer_id
+          WHERE u.email IN (${chunk.map(() => '?').join(', ')}) AND u.customer_id <> ? ORDER BY c.id`;
+        for (const row of prepared(sql).all(...chunk, customerId) as Array<{ email: string; name: string; id: string }>) {
+          if (!found.has(row.email)) found.set(row.email, `"${row.name}" (${row.id})`);
+        }
+      }
+      return found;
     },
 
     async findUsers(customerId: string, emails: readonly string[]): Promise<Map<string, DirectoryUser>> {

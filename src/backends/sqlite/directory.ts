@@ -72,7 +72,15 @@ export function createCustomer(db: Db, input: NewCustomer): string {
   const insert = db.prepare('INSERT INTO customers (id, name, package, admin_email) VALUES (?, ?, ?, ?)');
   const audit = db.prepare(`INSERT INTO audit (customer_id, email, op, details) VALUES (?, ?, 'add', ?)`);
   const exists = db.prepare('SELECT 1 FROM customers WHERE id = ? COLLATE NOCASE');
+  const holder = db.prepare('SELECT c.id, c.name, u.is_full_admin AS admin FROM users u JOIN customers c ON c.id = u.customer_id WHERE u.email = ? LIMIT 1');
   return db.transaction(() => {
+    // A Webex account belongs to one organisation: the admin cannot be another customer's user too.
+    const other = holder.get(adminEmail) as { id: string; name: string; admin: number } | undefined;
+    if (other) {
+      throw new RunRefused('BAD_ARGUMENTS',
+        `${adminEmail} is already ${other.admin === 1 ? 'the admin' : 'a user'} of customer "${other.name}" (${other.id}), and a Webex account belongs to one ` +
+          'organisation: give this customer another admin e-mail.');
+    }
     let id: string;
     if (input.id !== undefined) {
       id = parseCustomerId(input.id);

@@ -11,7 +11,7 @@ import { PACKAGES } from '../../domain/packages.js';
  * Trigger messages start with the result code (`FULL_ADMIN_PROTECTED: ...`) so the backend can
  * map a refusal back to a row code without guessing.
  */
-export const DIRECTORY_SCHEMA_VERSION = 1;
+export const DIRECTORY_SCHEMA_VERSION = 2;
 
 const PACKAGE_LIST = PACKAGES.map((p) => `'${p}'`).join(', ');
 const NOW = `(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
@@ -176,6 +176,23 @@ END;
 `;
 
 /**
+ * Version 2: a Webex account belongs to one organisation, so an e-mail is a user of one customer
+ * at most. The index serves the importer's look-up of other customers too. Users that two
+ * customers already share (imported before version 2) are left as they are.
+ */
+const V2 = `
+CREATE INDEX IF NOT EXISTS users_by_email ON users (email);
+
+CREATE TRIGGER IF NOT EXISTS users_email_in_one_customer BEFORE INSERT ON users
+WHEN EXISTS (SELECT 1 FROM users WHERE email = NEW.email AND customer_id <> NEW.customer_id)
+BEGIN
+  SELECT RAISE(ABORT, 'USER_IN_OTHER_CUSTOMER: ' || NEW.email || ' is already a user of customer ' ||
+    (SELECT customer_id FROM users WHERE email = NEW.email AND customer_id <> NEW.customer_id LIMIT 1) ||
+    ', and a Webex account belongs to one organisation.');
+END;
+`;
+
+/**
  * Creates or upgrades the directory's tables. Idempotent and cheap when the schema is current,
  * so every command (and `createSqliteBackend`) may call it after opening the file.
  */
@@ -192,6 +209,7 @@ export function migrateDirectory(db: Db): void {
   // IMMEDIATE: two processes opening a fresh file at once must not both run the DDL halfway.
   db.transaction(() => {
     db.exec(V1);
+    db.exec(V2);
     db.prepare('DELETE FROM directory_schema').run();
     db.prepare('INSERT INTO directory_schema (version) VALUES (?)').run(DIRECTORY_SCHEMA_VERSION);
   }).immediate();

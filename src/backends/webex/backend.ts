@@ -152,7 +152,8 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
       try {
         const org = await facts(customerId, true);
         const list = await takeSnapshot(customerId);
-        return { customerId, name: customerId, locations: org.locations.map((l) => l.name), sites: org.sites, userCount: list.byEmail.size };
+        return { customerId, name: customerId, locations: org.locations.map((l) => l.name), sites: org.sites, userCount: list.byEmail.size,
+          locationCountries: Object.fromEntries(org.locations.flatMap((l) => (l.address?.country ? [[l.name.toLowerCase(), l.address.country.toUpperCase()]] : []))) };
       } catch (error) {
         return fail(error, `reading customer ${customerId}`);
       }

@@ -4,6 +4,8 @@ import { basicLicenceIds, listLicenses, sitesOf, type BasicLicenceKey, type Lice
 export interface Location {
   id: string;
   name: string;
+  /** As GET /locations returns it; `country` is the ISO 3166 code. */
+  address?: { country?: string };
 }
 
 /**
