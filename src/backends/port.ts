@@ -57,6 +57,13 @@ export interface Backend {
   otherCustomers?(customerId: string, emails: readonly string[]): Promise<Map<string, string>>;
 
   /**
+   * Optional: which users of the customer hold these phone numbers (E.164) and extensions (in a
+   * location), so planning tells a number in use before the change is tried, and a dry run says
+   * so. Extensions are keyed `location in lower case|extension`. Answers with the holders' e-mails.
+   */
+  holders?(customerId: string, wanted: NumbersWanted): Promise<NumberHolders>;
+
+  /**
    * The current state of the users with these e-mails (lower-case), keyed by lower-case e-mail.
    * Users who do not exist are simply absent from the map. Callers pass at most
    * `lookupBatchSize` e-mails at a time.
@@ -93,6 +100,18 @@ export interface Backend {
   listUsers(customerId: string, onUser: (user: DirectoryUser) => void): Promise<void>;
 
   close(): Promise<void>;
+}
+
+export interface NumbersWanted {
+  phoneNumbers: readonly string[];
+  extensions: ReadonlyArray<{ location: string; extension: string }>;
+}
+
+export interface NumberHolders {
+  /** E.164 number → e-mail of the user who has it. */
+  phoneNumbers: Map<string, string>;
+  /** `location in lower case|extension` → e-mail of the user who has it. */
+  extensions: Map<string, string>;
 }
 
 /** How many e-mails one `findUsers` call may carry (Webex pages hold at most 100). */

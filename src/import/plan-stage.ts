@@ -1,6 +1,8 @@
 import pLimit from 'p-limit';
 import type { Backend } from '../backends/port.js';
 import { rowError, type Issue } from '../domain/codes.js';
+import { COLUMNS } from '../domain/columns.js';
+import { quote } from '../domain/fields.js';
 import { planRow, type Plan, type PlanContext } from '../domain/plan.js';
 import type { DirectoryUser } from '../domain/user.js';
 import type { IngestedRow } from '../journal/rows.js';
@@ -33,10 +35,11 @@ export function batchPlanner(backend: Backend, ctx: PlanContext, options: PlanOp
     const elsewhere = await otherCustomers(backend, ctx.customerId, planned, current);
     const plans = planned.map((row) =>
       planRow(row.intent ?? row.draft!.intent, current.get(row.key!), ctx, { draft: row.draft, elsewhere: elsewhere.get(row.key!) }));
-    const refusals = precheck ? await precheckAdds(precheck, plans, limit) : [];
+    const inUse = await numbersInUse(backend, ctx.customerId, planned, plans, current);
+    const refusals = precheck ? await precheckAdds(precheck, plans.map((plan, i) => (inUse[i] ? { ...plan, op: undefined } : plan)), limit) : [];
     planned.forEach((row, i) => {
       const plan = plans[i]!;
-      const refusal = refusals[i];
+      const refusal = refusals[i] ?? inUse[i];
       if (row.intent !== undefined && plan.intent !== undefined) row.intent = plan.intent;
       const issues = row.issues.length === 0 && plan.issues.length === 0 && !refusal
         ? row.issues
@@ -50,6 +53,51 @@ export function batchPlanner(backend: Backend, ctx: PlanContext, options: PlanOp
       if (row.plan === undefined && row.ignored) row.plan = { action: 'none', pending: false, issues: row.issues, note: ignoredNote(row)! };
     }
   };
+}
+
+/**
+ * The planned changes that give a user a phone number or an extension another user of the
+ * customer has now (Backend.holders): the change would be refused, so the plan, and a dry run,
+ * say so now. A holder on another line of the same batch is left out: that line may free the number.
+ */
+async function numbersInUse(backend: Backend, customerId: string, rows: readonly IngestedRow[], plans: readonly Plan[],
+  current: ReadonlyMap<string, DirectoryUser>): Promise<Array<Issue | undefined>> {
+  if (!backend.holders) return [];
+  const wanted = rows.map((row, i) => numbersOf(plans[i]!, current.get(row.key!)));
+  if (wanted.every((w) => w.phoneNumber === undefined && w.extension === undefined)) return [];
+  const holders = await backend.holders(customerId, {
+    phoneNumbers: wanted.flatMap((w) => (w.phoneNumber === undefined ? [] : [w.phoneNumber])),
+    extensions: wanted.flatMap((w) => (w.extension === undefined ? [] : [w.extension])),
+  });
+  const inBatch = new Set(rows.map((row) => row.key!));
+  return wanted.map(({ phoneNumber, extension }, i) => {
+    const own = rows[i]!.key!;
+    const other = (holder: string | undefined): holder is string => holder !== undefined && holder !== own && !inBatch.has(holder);
+    const phoneHolder = phoneNumber === undefined ? undefined : holders.phoneNumbers.get(phoneNumber);
+    if (other(phoneHolder)) {
+      return rowError('PHONE_NUMBER_IN_USE', `${COLUMNS.phoneNumber}: ${phoneNumber} is already used by another user (${phoneHolder}) of customer ${customerId}; a number belongs to one user.`, COLUMNS.phoneNumber);
+    }
+    const extensionHolder = extension === undefined ? undefined : holders.extensions.get(`${extension.location.toLowerCase()}|${extension.extension}`);
+    if (other(extensionHolder)) {
+      return rowError('EXTENSION_IN_USE',
+        `${COLUMNS.extension}: ${extension!.extension} is already used by another user (${extensionHolder}) in location ${quote(extension!.location)}; an extension belongs to one user of a location.`, COLUMNS.extension);
+    }
+    return undefined;
+  });
+}
+
+/** The phone number and the extension (in its location) a planned change gives its user, when it gives one. */
+function numbersOf(plan: Plan, current: DirectoryUser | undefined): { phoneNumber?: string; extension?: { location: string; extension: string } } {
+  const op = plan.op;
+  if (op?.kind === 'add') {
+    const { phoneNumber, extension, location } = op.attributes;
+    return { phoneNumber, extension: extension === undefined ? undefined : { location: location ?? '', extension } };
+  }
+  if (op?.kind !== 'modify') return {};
+  const { phoneNumber, extension, location } = op.changes;
+  if (extension === undefined && location === undefined) return { phoneNumber };
+  const finalExtension = extension ?? current?.extension;
+  return { phoneNumber, extension: finalExtension === undefined ? undefined : { location: location ?? current?.location ?? '', extension: finalExtension } };
 }
 
 /** The customers other than this one that the new users of a batch already belong to (Backend.otherCustomers). */

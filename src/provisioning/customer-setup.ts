@@ -91,12 +91,14 @@ interface PlannedNumbers {
 async function planNumbers(db: Db, backend: Backend, customerId: string, file: string, pool: NumberPool): Promise<PlannedNumbers> {
   const csv = await openCsv(file);
   const layout = { index: csv.header.index, width: csv.header.names.length };
+  // National numbers are read in their location's country, as the import reads them: a pool number written nationally is taken too.
+  const rules = { countries: new Map(Object.entries((await backend.getCustomer(customerId)).locationCountries)) };
   const taken = new Set(db.prepare('SELECT phone_number FROM users WHERE customer_id = ? AND phone_number IS NOT NULL').pluck().all(customerId) as string[]);
   const records: CsvRecord[] = [];
   const candidates: NumberNeed[] = [];
   for await (const record of csv.records) {
     records.push(record);
-    const { intent } = validateRow(record.cells, layout, 'add-remove');
+    const { intent } = validateRow(record.cells, layout, 'add-remove', rules);
     if (intent?.kind !== 'set') continue; // rows with errors are the import's to report
     const { phoneNumber, extension } = intent.attributes;
     if (phoneNumber) taken.add(phoneNumber);

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/open.js';
 import type { DirectoryUser, Operation } from '../../domain/user.js';
-import type { Backend, CustomerFacts, OperationResult } from '../port.js';
+import type { Backend, CustomerFacts, NumberHolders, NumbersWanted, OperationResult } from '../port.js';
 import { requireCustomer } from './directory.js';
 import { refusalFor, userNotFound } from './refusals.js';
 import { attributeCells, definedAttributes, rowToUser, type UserRow } from './rows.js';
@@ -43,6 +43,7 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
   };
   const selectUser = db.prepare('SELECT * FROM users WHERE id = ? AND customer_id = ?');
   const deleteUser = db.prepare('DELETE FROM users WHERE id = ?');
+  const holderOfExtension = db.prepare(`SELECT email FROM users WHERE customer_id = ? AND ifnull(location, '') = ? COLLATE NOCASE AND extension = ?`).pluck();
   const insertAudit = db.prepare('INSERT INTO audit (customer_id, email, op, details, run_id) VALUES (?, ?, ?, ?, ?)');
 
   const backend: SqliteBackend = {
@@ -77,6 +78,22 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
         for (const row of prepared(sql).all(...chunk, customerId) as Array<{ email: string; name: string; id: string }>) {
           if (!found.has(row.email)) found.set(row.email, `"${row.name}" (${row.id})`);
         }
+      }
+      return found;
+    },
+
+    async holders(customerId: string, wanted: NumbersWanted): Promise<NumberHolders> {
+      const found: NumberHolders = { phoneNumbers: new Map(), extensions: new Map() };
+      const numbers = [...new Set(wanted.phoneNumbers)];
+      for (let start = 0; start < numbers.length; start += IN_CHUNK) {
+        const chunk = numbers.slice(start, start + IN_CHUNK);
+        const sql = `SELECT email, phone_number FROM users WHERE customer_id = ? AND phone_number IN (${chunk.map(() => '?').join(', ')})`;
+        for (const row of prepared(sql).all(customerId, ...chunk) as Array<{ email: string; phone_number: string }>) found.phoneNumbers.set(row.phone_number, row.email);
+      }
+      for (const { location, extension } of wanted.extensions) {
+        // One seek each in the unique index users_extension_in_location (customer, location, extension).
+        const email = holderOfExtension.get(customerId, location, extension) as string | undefined;
+        if (email !== undefined) found.extensions.set(`${location.toLowerCase()}|${extension}`, email);
       }
       return found;
     },
