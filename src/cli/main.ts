@@ -14,11 +14,14 @@ import { subscriptionsCommand } from './subscriptions.js';
 import { servicesCommand } from './services.js';
 import { templatesCommand } from './templates.js';
 import { outboxCommand } from './outbox.js';
+import { wordArgumentError } from './argument-errors.js';
 
 /** The one place that knows every command. Each noun lives in its own module. */
 export async function main(argv: string[]): Promise<void> {
   await withGlobalOptions(yargs(argv))
     .scriptName('bulkhub')
+    // English whatever LANG says: wordArgumentError rewords yargs' English texts in bulkhub's words.
+    .locale('en')
     .usage('$0 <command> [options]\n\nBulk provisioning of Webex Wholesale users from CSV, and the organisations, orders and services around them.')
     .command(usersCommand)
     .command(runsCommand)
@@ -39,8 +42,9 @@ export async function main(argv: string[]): Promise<void> {
     )
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
-      if (error) throw error;
-      process.stderr.write(`bulkhub: BAD_ARGUMENTS: ${message}\nRun with --help for usage.\n`);
+      // yargs' own refusals of the command line (YError, e.g. an option without its value) are bad arguments too.
+      if (error && error.name !== 'YError') throw error;
+      process.stderr.write(`bulkhub: BAD_ARGUMENTS: ${wordArgumentError(message ?? error.message, argv)}\n`);
       process.exit(EXIT.NOT_APPLIED);
     })
     .help()

@@ -41,17 +41,17 @@ const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';'
 function importOptions<T>(y: Argv<T>) {
   return backendOption(y)
     .positional('file', { type: 'string', demandOption: true, describe: 'The users CSV (UTF-8; comma, semicolon or tab)' })
-    .option('customer', { type: 'string', demandOption: true, describe: 'Customer id the users belong to' })
-    .option('out', { type: 'string', describe: 'Folder for results.csv, errors.csv and summary.json', defaultDescription: './bulkhub-reports/<run id>/' })
+    .option('customer', { type: 'string', demandOption: true, requiresArg: true, describe: 'Customer id the users belong to' })
+    .option('out', { type: 'string', requiresArg: true, describe: 'Folder for results.csv, errors.csv and summary.json', defaultDescription: './bulkhub-reports/<run id>/' })
     .option('mode', {
       choices: ['add-remove', 'add-only'] as const,
       default: 'add-remove' as const,
       describe: 'add-remove honours FALSE (removes basic licences; all packages FALSE removes the user); add-only ignores every FALSE',
     })
     .option('allow-removals', { type: 'boolean', describe: 'Apply even when the file removes more than 10 users and more than 10% of the customer' })
-    .option('resume', { type: 'string', describe: 'Finish an unfinished run (re-running the same file does this too)' })
-    .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
-    .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
+    .option('resume', { type: 'string', requiresArg: true, describe: 'Finish an unfinished run (re-running the same file does this too)' })
+    .option('delimiter', { type: 'string', requiresArg: true, describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
+    .option('header-map', { type: 'string', requiresArg: true, describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
     .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' });
 }
 
@@ -86,8 +86,8 @@ const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
   describe: "Write the customer's users as an import CSV (importing it again changes nothing)",
   builder: (y) =>
     backendOption(y)
-      .option('customer', { type: 'string', demandOption: true, describe: 'Customer id' })
-      .option('out', { type: 'string', describe: 'File to write', defaultDescription: 'stdout' }) as Argv<ExportArgs>,
+      .option('customer', { type: 'string', demandOption: true, requiresArg: true, describe: 'Customer id' })
+      .option('out', { type: 'string', requiresArg: true, describe: 'File to write', defaultDescription: 'stdout' }) as Argv<ExportArgs>,
   handler: (argv) =>
     runCommand(async () => {
       const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
@@ -180,6 +180,7 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
     `${what} ${s.runId}${result?.resumed ? ' (resumed)' : ''}: ${s.outcome === 'completed' ? 'completed' : 'NOTHING APPLIED'}`,
     `  ${s.rows} rows: ${s.added} ${verb}added, ${s.modified} ${verb}modified, ${s.removed} ${verb}removed, ${s.unchanged} unchanged, ${s.warnings} warnings, ${s.errors} errors`,
     ...(s.refusal ? [`  ${s.refusal.code}: ${s.refusal.message}`] : []),
+    ...(s.fileWarnings ?? []).map((w) => `  ${w.code}: ${w.message}`),
     `Reports: ${reports.dir}`,
     ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
     `  summary.json the counts`,

@@ -89,7 +89,7 @@ describe('bulkhub orgs: organisations, domains and users', () => {
   it('refuses what would break the directory, with exit code 2', async () => {
     await acmeWorld();
     const cases: [string[], RegExp][] = [
-      [['orgs', 'create', '--name', 'X', '--country', 'NL'], /BAD_ARGUMENTS: Missing required argument: vertical/],
+      [['orgs', 'create', '--name', 'X', '--country', 'NL'], /BAD_ARGUMENTS: --vertical is required by bulkhub orgs create/],
       [['orgs', 'create', '--name', 'X', '--vertical', 'Y', '--country', 'Holland'], /Country "Holland" is not a 2-letter/],
       [['orgs', 'create', '--id', 'org-acme', '--name', 'X', '--vertical', 'Y', '--country', 'NL'], /"org-acme" already exists/],
       [['orgs', 'add-domain', 'org-acme-labs', 'acme.nl', '--claimed'], /acme\.nl is already claimed by org-acme \(Acme BV\); only one organisation can claim a domain/],
