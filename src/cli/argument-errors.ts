@@ -6,10 +6,10 @@
  * matched is passed on as it is.
  *
  * `words` is the command line after `bulkhub` (options and all), to name a command in full and
- * to show an option the way it was typed.
+ * to show an option the way it was typed; `nouns` are bulkhub's top-level commands (users, runs...).
  */
-export function wordArgumentError(message: string, words: readonly string[]): string {
-  const command = commandOf(words);
+export function wordArgumentError(message: string, words: readonly string[], nouns: readonly string[] = []): string {
+  const command = commandOf(words, nouns);
   const help = `see "${command} --help"`;
   const lines = message.split('\n');
   const first = lines[0]!.trim();
@@ -32,11 +32,11 @@ export function wordArgumentError(message: string, words: readonly string[]): st
 
   const meant = /^Did you mean (.+)\?$/.exec(first);
   if (meant) {
-    // The last word read as a command is the one that is none.
-    const typed = command.split(' ');
-    const typo = typed.pop();
-    const parent = typed.join(' ');
-    return `"${typo}" is not a command of ${parent}. Did you mean "${meant[1]}"? See "${parent} --help".`;
+    // The typo is the word read as a subcommand, or else the first word that is no command.
+    const parts = command.split(' ');
+    const typo = parts.length === 3 ? parts.pop() : words.find((w) => !w.startsWith('-') && !parts.includes(w) && /^[a-z][a-z-]*$/i.test(w));
+    const parent = parts.join(' ');
+    return `${typo ? `"${typo}" is not a command of ${parent}` : 'That is not a command'}. Did you mean "${meant[1]}"? See "${parent} --help".`;
   }
 
   if (/^Not enough non-option arguments: got \d+, need at least \d+$/.test(first)) {
@@ -66,14 +66,15 @@ export function wordArgumentError(message: string, words: readonly string[]): st
   return message;
 }
 
-/** `bulkhub users import`: the commands typed before the first option or value that is not a command. */
-function commandOf(words: readonly string[]): string {
-  const commands: string[] = [];
-  for (const word of words) {
-    if (word.startsWith('-') || !/^[a-z][a-z-]*$/.test(word) || commands.length >= 2) break;
-    commands.push(word);
-  }
-  return ['bulkhub', ...commands].join(' ');
+/**
+ * `bulkhub users import`: the top-level command typed (global options such as `--db PATH` may
+ * come before it) and the word after it, when that is a command name too.
+ */
+function commandOf(words: readonly string[], nouns: readonly string[]): string {
+  const at = words.findIndex((w) => nouns.includes(w));
+  if (at < 0) return 'bulkhub';
+  const next = words[at + 1];
+  return next !== undefined && /^[a-z][a-z-]*$/.test(next) ? `bulkhub ${words[at]} ${next}` : `bulkhub ${words[at]}`;
 }
 
 /** yargs names an unknown option in both spellings (bogus-flag and bogusFlag): keep the one typed. */

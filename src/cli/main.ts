@@ -16,6 +16,11 @@ import { templatesCommand } from './templates.js';
 import { outboxCommand } from './outbox.js';
 import { wordArgumentError } from './argument-errors.js';
 
+const COMMANDS = [usersCommand, runsCommand, customersCommand, locationsCommand, sitesCommand, orgsCommand, subscriptionsCommand, servicesCommand,
+  templatesCommand, outboxCommand];
+/** The top-level command names (`users`, `runs`...), to name a command in a refusal of the command line. */
+const NOUNS = COMMANDS.map((c) => String(c.command).split(' ')[0]!);
+
 /** The one place that knows every command. Each noun lives in its own module. */
 export async function main(argv: string[]): Promise<void> {
   await withGlobalOptions(yargs(argv))
@@ -44,7 +49,7 @@ export async function main(argv: string[]): Promise<void> {
     .fail((message, error) => {
       // yargs' own refusals of the command line (YError, e.g. an option without its value) are bad arguments too.
       if (error && error.name !== 'YError') throw error;
-      process.stderr.write(`bulkhub: BAD_ARGUMENTS: ${wordArgumentError(message ?? error.message, argv)}\n`);
+      process.stderr.write(`bulkhub: BAD_ARGUMENTS: ${wordArgumentError(message ?? error.message, argv, NOUNS)}\n`);
       process.exit(EXIT.NOT_APPLIED);
     })
     .help()

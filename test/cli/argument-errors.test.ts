@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { wordArgumentError } from '../../src/cli/argument-errors.js';
 import { runCli } from '../helpers/cli.js';
 
+const NOUNS = ['users', 'runs', 'customers', 'orgs'];
+
 describe('wordArgumentError: yargs\' texts in bulkhub\'s words', () => {
   it.each([
     [['users', 'import', 'a.csv', '--customer', 'acme', '--bogus-flag'], 'Unknown arguments: bogus-flag, bogusFlag',
@@ -14,9 +16,12 @@ describe('wordArgumentError: yargs\' texts in bulkhub\'s words', () => {
     [['users', 'import', 'a.csv', '--mode', 'x'], 'Invalid values:\n  Argument: mode, Given: "x", Choices: "add-remove", "add-only"',
       '--mode must be one of "add-remove", "add-only", not "x"; see "bulkhub users import --help".'],
     [['userz'], 'Did you mean users?', '"userz" is not a command of bulkhub. Did you mean "users"? See "bulkhub --help".'],
+    [['users', 'imprt'], 'Did you mean import?', '"imprt" is not a command of bulkhub users. Did you mean "import"? See "bulkhub users --help".'],
+    [['--db', '/tmp/x.db', '--log-level', 'info', 'orgs', 'create', '--name', 'X'], 'Missing required argument: vertical',
+      '--vertical is required by bulkhub orgs create; see "bulkhub orgs create --help".'],
     [['users', 'import', 'a.csv', '--customer'], 'Not enough arguments following: customer', '--customer needs a value; see "bulkhub users import --help".'],
   ])('%j: %s', (words, message, worded) => {
-    expect(wordArgumentError(message, words)).toBe(worded);
+    expect(wordArgumentError(message, words, NOUNS)).toBe(worded);
   });
 
   it('passes a text it does not know on as it is', () => {
