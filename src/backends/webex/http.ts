@@ -4,6 +4,7 @@ import {
   BACKOFF_RULES,
   fullJitter,
   networkCode,
+  networkReason,
   parseRetryAfter,
   RETRY_AFTER_RULES,
   scrubSecrets,
@@ -198,7 +199,7 @@ export class WebexClient {
         if (error instanceof WebexError) throw error;
         verdict = verdictForNetworkError(error);
         const code = networkCode(error);
-        last = code === 'TIMEOUT' ? `no reply within ${this.timeoutMs} ms` : `connection failed (${code ?? 'unknown'})`;
+        last = code === 'TIMEOUT' ? `no reply within ${this.timeoutMs} ms` : `connection failed (${networkReason(error)})`;
       }
 
       if (verdict === 'throttled') {

@@ -81,6 +81,23 @@ export function networkCode(error: unknown): string | undefined {
   return e?.cause?.code ?? e?.code ?? e?.cause?.name;
 }
 
+/**
+ * Why a request never got an answer, in the words of the system that said so: the error code
+ * with the address it was refused at (`ECONNREFUSED 127.0.0.1:8080`, `ENOTFOUND webex.example`),
+ * or the deepest message when there is no code (fetch's own `bad port`). Reads through fetch's
+ * `cause` and through an AggregateError (one error per address a host name resolved to).
+ */
+export function networkReason(error: unknown): string {
+  type Failure = { name?: string; message?: string; code?: string; address?: string; port?: number; hostname?: string; cause?: unknown; errors?: unknown[] };
+  let e = error as Failure | undefined;
+  for (let depth = 0; e?.cause !== undefined && depth < 5; depth++) e = e.cause as Failure;
+  if (e?.errors?.length) e = e.errors[0] as Failure;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'TIMEOUT';
+  const where = e?.address !== undefined ? ` ${e.address}${e.port !== undefined ? `:${e.port}` : ''}` : e?.hostname !== undefined ? ` ${e.hostname}` : '';
+  if (e?.code) return `${e.code}${where}`;
+  return e?.message || e?.name || 'unknown';
+}
+
 /** Hides a bearer token in any text we build from errors, URLs or server words. */
 export function scrubSecrets(text: string, token?: string): string {
   let out = text.replace(/Bearer\s+[^\s"',;]+/gi, 'Bearer [redacted]');
