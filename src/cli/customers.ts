@@ -48,7 +48,7 @@ interface CreateArgs extends GlobalArgs, Record<`hq-${keyof AddressArgs}`, strin
 }
 
 /** The options of Partner Hub's "Create customer" (seed 003); they come as a group with --template. */
-const TEMPLATE_GROUP = 'With an onboarding template (seed 003):';
+const TEMPLATE_GROUP = 'With an onboarding template (Partner Hub\'s "Create customer"):';
 const HQ_ADDRESS = ['hq-address-line1', 'hq-address-line2', 'hq-city', 'hq-state-or-province', 'hq-zip-or-postal-code'];
 const TEMPLATE_ONLY = ['hq-name', 'hq-country', 'supported-location', 'org', ...HQ_ADDRESS];
 const WEBEX_GROUP = 'With --backend webex (POST /wholesale/customers; also --template, --hq-* and --supported-location):';

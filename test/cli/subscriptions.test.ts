@@ -144,7 +144,7 @@ describe('bulkhub subscriptions map --for customer', () => {
       [['--for', 'self', '--customer-org', 'org-delta'], /--for self does not take --customer-org/],
       [['--for', 'delegate'], /--for delegate needs --delegate-email EMAIL/],
       [['--for', 'customer', '--customer-org', 'org-delta', ...createDelta], /not both/],
-      [['--for', 'nobody'], /Invalid values/],
+      [['--for', 'nobody'], /--for must be one of .*not "nobody"/],
       [['--for', 'customer', '--customer-sets-up', ...createDelta], /--customer-sets-up hands the service setup to the customer admin, but .* has no admin yet; name one with --customer-email EMAIL/],
     ];
     for (const [args, message] of cases) {

@@ -41,7 +41,7 @@ describe('bulkhub templates', () => {
       [['templates', 'create', '--name', 'X', '--subscription', 'Sub9', '--country', 'SE', '--language', 'sv', '--auth', 'webex'], /SUBSCRIPTION_NOT_FOUND/],
       [[...template.slice(0, 3), 'voxa se', ...template.slice(4)], /A template named "voxa se" already exists/],
       [['templates', 'create', '--name', 'X', '--subscription', 'Sub100', '--country', 'SE', '--language', 'Swedish', '--auth', 'webex'], /Language "Swedish"/],
-      [['templates', 'create', '--name', 'X', '--subscription', 'Sub100', '--country', 'SE', '--language', 'sv', '--auth', 'saml'], /Invalid values/],
+      [['templates', 'create', '--name', 'X', '--subscription', 'Sub100', '--country', 'SE', '--language', 'sv', '--auth', 'saml'], /--auth must be one of "webex", "partner", not "saml"/],
       [['templates', 'show', 'prov-nope'], /TEMPLATE_NOT_FOUND: No onboarding template has provisioning ID "prov-nope"/],
     ];
     for (const [args, message] of cases) {

@@ -204,14 +204,14 @@ export function currentAttributes(facts: OrgFacts, person: Person): UserAttribut
  * then assign it again (add it with every wanted attribute). Done once; the row says so.
  */
 async function reassign(ctx: ApplyContext, add: AddOp, subscriberId: string | undefined, said: string): Promise<OperationResult> {
-  const how = 'remedied as seed 004 says: the package was unassigned and assigned again';
+  const how = 'remedied as Cisco\'s Wholesale help says for this error: the package was unassigned and assigned again';
   try {
     if (subscriberId) await deleteSubscriber(ctx.client, subscriberId);
   } catch (error) {
     return refusalFor(add, error, add.attributes, `unassigning the package after "${said}"`, ctx.token);
   }
   const again = await addUser(ctx, add, false);
-  if (again.status === 'error') return { ...again, message: `Webex said "${said}"; unassigning and assigning the package again (seed 004) failed too: ${again.message}` };
+  if (again.status === 'error') return { ...again, message: `Webex said "${said}"; unassigning and assigning the package again (Cisco's remedy for this error) failed too: ${again.message}` };
   const note = `Webex said "${said}"; ${how}.`;
   return { ...again, note: again.note ? `${note} ${again.note}` : note };
 }

@@ -59,7 +59,7 @@ export function userNotFound(op: Extract<Operation, { id: string }>): Refusal {
 }
 
 export function fullAdminProtected(op: Operation, what: 'removed' | 'moved to another package'): Refusal {
-  return refuse('FULL_ADMIN_PROTECTED', `${op.email} is the customer's full admin and cannot be ${what} (seed 003).`);
+  return refuse('FULL_ADMIN_PROTECTED', `${op.email} is the customer's full admin and cannot be ${what}: the full admin keeps the package the customer was created with.`);
 }
 
 export function pendingWarning(email: string, applied: boolean): { code: 'PENDING_USER_MIGRATION'; message: string } {
