@@ -59,6 +59,11 @@ export const WARNING_CODES = {
   PENDING_USER_MIGRATION: 'Webex: the user has an account elsewhere and must accept the move by e-mail first.',
 } as const;
 
+/** Notes: said in a row's message, never its status or code. */
+export const NOTE_CODES = {
+  IGNORED_CELLS: 'The row holds values in columns bulkhub does not read; its message names them.',
+} as const;
+
 export const RUN_CODES = {
   REMOVAL_GUARD: 'More removals than the guard allows (over 10 users and over 10%); nothing applied.',
   CUSTOMER_NOT_FOUND: 'The customer id is not known to the target.',
@@ -92,14 +97,16 @@ export const PROVISIONING_CODES = {
 export type FileCode = keyof typeof FILE_CODES;
 export type RowCode = keyof typeof ROW_CODES;
 export type WarningCode = keyof typeof WARNING_CODES;
+export type NoteCode = keyof typeof NOTE_CODES;
 export type RunCode = keyof typeof RUN_CODES;
 export type ProvisioningCode = keyof typeof PROVISIONING_CODES;
-export type Code = FileCode | RowCode | WarningCode | RunCode | ProvisioningCode;
+export type Code = FileCode | RowCode | WarningCode | NoteCode | RunCode | ProvisioningCode;
 
-/** A problem with one row (or, for file warnings, with the file). */
+/** A problem with one row (or, for file warnings, with the file), or a note about it. */
 export interface Issue {
-  code: RowCode | WarningCode;
-  severity: 'error' | 'warning';
+  code: RowCode | WarningCode | NoteCode;
+  /** An error stops the row; a warning lets it be applied; a note is only said. */
+  severity: 'error' | 'warning' | 'info';
   message: string;
   /** The column the problem is in, by its canonical name, when there is one. */
   column?: string;
@@ -113,6 +120,11 @@ export function rowWarning(code: WarningCode, message: string, column?: string):
   return column === undefined
     ? { code, severity: 'warning', message }
     : { code, severity: 'warning', message, column };
+}
+
+/** A note for the row's message: it changes neither its status nor its code. */
+export function rowNote(code: NoteCode, message: string): Issue {
+  return { code, severity: 'info', message };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { COLUMNS, type ColumnKey } from './columns.js';
-import { rowError, rowWarning, type Issue } from './codes.js';
+import { rowError, rowNote, rowWarning, type Issue } from './codes.js';
 import {
   emailKey,
   parseBoolean,
@@ -17,8 +17,8 @@ import type { AttributeKey, Intent, UserAttributes } from './user.js';
 export interface RowLayout {
   index: Partial<Record<ColumnKey, number>>;
   width: number;
-  /** Positions of columns whose values are ignored (unknown or read-only columns): a row says which held values. */
-  ignored?: readonly number[];
+  /** Columns whose values are ignored (unknown or read-only columns): a row says which held values. */
+  ignored?: ReadonlyArray<{ at: number; name: string }>;
 }
 
 /** What the rows are read against: facts of the customer that do not depend on the user. */
@@ -49,8 +49,6 @@ export interface ValidatedRow {
    * find the row's other problems too (it is never applied).
    */
   draft?: Draft;
-  /** Positions of ignored columns (RowLayout.ignored) whose cells hold a value. */
-  ignored?: number[];
 }
 
 /** What could be read of a row with errors. */
@@ -146,16 +144,19 @@ export function validateRow(cells: readonly string[], layout: RowLayout, mode: I
   }
 
   const packages = readPackages(cell, layout, issues);
-  const ignored = layout.ignored?.filter((at) => (cells[at] ?? '').trim() !== '');
+  const valid = issues.length === 0;
+  const ignored = layout.ignored?.filter(({ at }) => (cells[at] ?? '').trim() !== '');
+  if (ignored !== undefined && ignored.length > 0) {
+    issues.push(rowNote('IGNORED_CELLS', `Ignored (bulkhub does not read these columns): ${ignored.map(({ name }) => JSON.stringify(name)).join(', ')}.`));
+  }
   const row: ValidatedRow = { email: rawEmail, issues };
-  if (ignored !== undefined && ignored.length > 0) row.ignored = ignored;
   if (key === undefined) return row;
   row.key = key;
-  if (issues.length === 0) row.email = email;
+  if (valid) row.email = email;
 
   let intent: Intent;
   if (packages.kind === 'remove') {
-    if (mode === 'add-only' && issues.length === 0) {
+    if (mode === 'add-only' && valid) {
       issues.push(rowWarning(
         'REMOVAL_IGNORED',
         'Every package column is FALSE, which removes the user, but --mode add-only never removes anything; nothing was done. Run with --mode add-remove to remove the user.',
@@ -167,7 +168,7 @@ export function validateRow(cells: readonly string[], layout: RowLayout, mode: I
     const pkg = packages.kind === 'set' ? packages.package : undefined;
     intent = pkg === undefined ? { kind: 'set', email: key, attributes } : { kind: 'set', email: key, package: pkg, attributes };
   }
-  if (issues.length === 0) row.intent = intent;
+  if (valid) row.intent = intent;
   else row.draft = { intent, unreadable, packageUnread: packages.kind === 'invalid' };
   return row;
 }

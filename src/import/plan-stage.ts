@@ -45,13 +45,8 @@ export function batchPlanner(backend: Backend, ctx: PlanContext, options: PlanOp
         ? row.issues
         : [...withoutSuperseded(row.issues, plan.issues), ...plan.issues, ...(refusal ? [refusal] : [])];
       row.plan = { action: plan.action, pending: plan.op !== undefined && !refusal, issues };
-      const note = joinNotes(plan.note, ignoredNote(row));
-      if (note) row.plan.note = note;
+      if (plan.note) row.plan.note = plan.note;
     });
-    for (const row of batch) {
-      // A line that could not be planned still says which of its cells were ignored.
-      if (row.plan === undefined && row.ignored) row.plan = { action: 'none', pending: false, issues: row.issues, note: ignoredNote(row)! };
-    }
   };
 }
 
@@ -114,17 +109,6 @@ async function otherCustomers(backend: Backend, customerId: string, rows: readon
 function withoutSuperseded(own: readonly Issue[], planned: readonly Issue[]): Issue[] {
   const damaged = new Set(planned.filter((i) => i.code === 'SPREADSHEET_DAMAGE').map((i) => i.column));
   return damaged.size === 0 ? [...own] : own.filter((i) => i.column === undefined || !damaged.has(i.column));
-}
-
-/** Which ignored columns held a value on this row, for its message. */
-function ignoredNote(row: IngestedRow): string | undefined {
-  if (!row.ignored || row.ignored.length === 0) return undefined;
-  return `Ignored (bulkhub does not read these columns): ${row.ignored.map((name) => JSON.stringify(name)).join(', ')}.`;
-}
-
-function joinNotes(...notes: Array<string | undefined>): string | undefined {
-  const kept = notes.filter((n): n is string => n !== undefined && n !== '');
-  return kept.length === 0 ? undefined : kept.join(' ');
 }
 
 /**

@@ -16,11 +16,10 @@ export interface ReadRequest {
 
 /**
  * One validated row: line, e-mail as written, key (valid e-mail only), the intent (valid rows
- * only), the row's issues (null when there are none), what could be read of a row with errors,
- * and the positions of ignored columns that hold a value (null when none).
+ * only), the row's issues (null when there are none), and, for a row with errors, what could be
+ * read of it (absent otherwise).
  */
-export type RowTuple = [line: number, email: string, key: string | null, intent: Intent | null, issues: Issue[] | null,
-  draft?: Draft | null, ignored?: number[] | null];
+export type RowTuple = [line: number, email: string, key: string | null, intent: Intent | null, issues: Issue[] | null, draft?: Draft];
 
 /** Reader thread → main thread, in this order: opened, rows…, then end (or refused / failed at any point). */
 export type ToMain =

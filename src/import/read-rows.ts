@@ -70,7 +70,7 @@ export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize'>)
         if (message.kind !== 'rows') continue;
         // Acknowledged on arrival, so the reader works on the next batches while this one is planned and written.
         worker.postMessage({ kind: 'ack' } satisfies ToReader);
-        yield { rows: (JSON.parse(message.rows) as RowTuple[]).map((tuple) => ingestedRow(tuple, opened.header)), cells: message.cells, bytesRead: message.bytesRead };
+        yield { rows: (JSON.parse(message.rows) as RowTuple[]).map(ingestedRow), cells: message.cells, bytesRead: message.bytesRead };
       }
     } finally {
       inbox.finished = true;
@@ -90,13 +90,12 @@ function readerScript(): URL {
   return existsSync(fileURLToPath(sibling)) ? sibling : new URL('../../dist/src/import/read-worker.js', import.meta.url);
 }
 
-function ingestedRow([line, email, key, intent, issues, draft, ignored]: RowTuple, header: readonly string[]): IngestedRow {
+function ingestedRow([line, email, key, intent, issues, draft]: RowTuple): IngestedRow {
   // Plain assignments: conditional spreads here cost as much as the JSON parse (profiled).
   const row: IngestedRow = { line, email, issues: issues ?? [] };
   if (key !== null) row.key = key;
   if (intent !== null) row.intent = intent;
   if (draft) row.draft = draft;
-  if (ignored) row.ignored = ignored.map((at) => header[at]!);
   return row;
 }
 

@@ -31,7 +31,7 @@ async function read(): Promise<void> {
   const { names, unknown, ignored, decorated } = csv.header;
   send({ kind: 'opened', header: names, unknownColumns: unknown, ignoredColumns: ignored.map((at) => names[at]!), decoratedColumns: decorated,
     delimiter: csv.delimiter, fileSize: csv.stats.fileSize });
-  const layout: RowLayout = { index: csv.header.index, width: names.length, ignored };
+  const layout: RowLayout = { index: csv.header.index, width: names.length, ignored: ignored.map((at) => ({ at, name: names[at]! })) };
   const rules: RowRules = { countries: new Map(Object.entries(request.countries ?? {})) };
   let batch: RowTuple[] = [];
   let cells: string[][] = [];
@@ -44,8 +44,8 @@ async function read(): Promise<void> {
   for await (const record of csv.records) {
     const row = validateRow(record.cells, layout, request.mode, rules);
     const tuple: RowTuple = [record.line, row.email, row.key ?? null, row.intent ?? null, row.issues.length > 0 ? row.issues : null];
-    // Only rows that have them carry the last two: most rows are clean.
-    if (row.draft || row.ignored) tuple.push(row.draft ?? null, row.ignored ?? null);
+    // Only a row with errors carries a draft: most rows are clean.
+    if (row.draft) tuple.push(row.draft);
     batch.push(tuple);
     cells.push(record.cells);
     if (batch.length >= request.batchSize) await flush();

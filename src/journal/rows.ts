@@ -15,8 +15,6 @@ export interface IngestedRow {
   issues: readonly Issue[];
   /** For a line with errors: what could be read of it (planning finds its other problems). */
   draft?: Draft;
-  /** The ignored columns whose cells hold a value on this line, by name. */
-  ignored?: string[];
   /** Set by planning for a valid line; `pending` when it has a change to apply. */
   plan?: { action: Action; pending: boolean; issues: readonly Issue[]; note?: string };
 }

@@ -37,8 +37,8 @@ export function fileFacts(header: readonly string[] | null, extraAliases?: Recor
   if (ignoredColumns.length > 0) {
     fileWarnings.push({
       code: 'UNKNOWN_COLUMN',
-      message: `Not read, their values are ignored: ${ignoredColumns.map((name) => JSON.stringify(name)).join(', ')} ` +
-        '(columns bulkhub does not know, or read-only columns of a Control Hub export). A --header-map file can name a column bulkhub should read.',
+      message: `Ignored columns (bulkhub does not read them): ${ignoredColumns.map((name) => JSON.stringify(name)).join(', ')}. ` +
+        'A column bulkhub should read under another name can be named in a --header-map file.',
     });
   }
   for (const { name, column } of map.decorated) {

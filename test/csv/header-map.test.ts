@@ -107,3 +107,59 @@ describe('loadHeaderMapFile', () => {
     await expect(loadHeaderMapFile(join(dir, 'nope.json'))).rejects.toMatchObject({ code: 'BAD_HEADER_MAP', message: expect.stringContaining('ENOENT') });
   });
 });
+
+describe('mapHeader: decorated service columns, and package columns that cannot be read', () => {
+  it.each([
+    ['Webex Calling (Suspended)', 'webex_calling'],
+    ['Webex Suite [Sub123] (Suspended)', 'webex_suite'],
+    ['Webex Meetings (Trial) [Sub9]', 'webex_meetings'],
+    ['Basic Messaging (Suspended)', 'basicMessaging'],
+  ])('reads %j as the column %s and says it was decorated', (name, key) => {
+    const map = mapHeader([EMAIL, name]);
+    expect(map.keys[1]).toBe(key);
+    expect(map.decorated).toEqual([{ name, column: expect.any(String) }]);
+  });
+
+  it('a plain subscription suffix is no decoration to tell', () => {
+    expect(mapHeader([EMAIL, 'Webex Calling [Sub123456]']).decorated).toEqual([]);
+  });
+
+  it('does not read a decoration into a column that is no service: it stays unknown', () => {
+    const map = mapHeader([EMAIL, 'Phone Number (mobile)']);
+    expect(map.keys[1]).toBeNull();
+    expect(map.unknown).toEqual(['Phone Number (mobile)']);
+  });
+
+  it.each([
+    ['Webex Calling Standrad', 'Webex Calling Standard', 'it is not spelled as one'],
+    ['Webex Meeting', 'Webex Meetings', 'it is not spelled as one'],
+    ['Webex Suite [Sub12', 'Webex Suite', 'a bracket in it is opened and never closed'],
+    ['Webex Calling (Suspended', 'Webex Calling', 'a bracket in it is opened and never closed'],
+  ])('refuses the file for %j, which looks like %j', (name, meant, why) => {
+    expect(() => mapHeader([EMAIL, 'First Name', name])).toThrow(expect.objectContaining({
+      code: 'UNREADABLE_PACKAGE_COLUMN',
+      message: expect.stringMatching(new RegExp(`"${name.replace(/[[\]()]/g, '\\$&')}" \\(column 3\\) looks like the package column "${meant}", but ${why}`)),
+    }));
+  });
+
+  it('leaves other licences of a Control Hub export alone: they are ignored columns', () => {
+    const map = mapHeader([EMAIL, 'Webex Calling SP Enterprise [Sub121331]', 'Webex Teams [Sub121331]', 'Webex Meeting Assistant', 'Webex Team Meeting [Sub1]']);
+    expect(map.unknown).toHaveLength(4);
+  });
+
+  it('lists the read-only columns of an export among the ignored, not among the unknown', () => {
+    const map = mapHeader([EMAIL, 'User Status', 'Afdeling', 'Error Code']);
+    expect(map.ignored).toEqual([1, 2]);
+    expect(map.unknown).toEqual(['Afdeling']);
+  });
+});
+
+describe('mapHeader: a header line with a delimiter bulkhub does not read', () => {
+  it.each(['|', ':', '^', '~', '#'])('names %j when the header splits on it into known columns', (d) => {
+    const line = ['User ID/Email (Required)', 'First Name', 'Last Name', 'Webex Meetings'].join(d);
+    expect(() => mapHeader([line])).toThrow(expect.objectContaining({
+      code: 'MISSING_EMAIL_COLUMN',
+      message: expect.stringContaining(`separates its columns with "${d}"`),
+    }));
+  });
+});

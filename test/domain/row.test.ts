@@ -85,4 +85,12 @@ describe('validateRow', () => {
     // With only one package column present, FALSE in it cannot mean "remove the user".
     expect(validateRow(['a@acme.nl', 'FALSE'], narrow, 'add-remove').issues[0]!.code).toBe('PARTIAL_REMOVAL');
   });
+
+  it('says which ignored columns hold a value, as a note that changes neither status nor code', () => {
+    const wide: RowLayout = { index: { email: 0, webex_meetings: 2 }, width: 4, ignored: [{ at: 1, name: 'User Status' }, { at: 3, name: 'Afdeling' }] };
+    const row = validateRow(['a@acme.nl', 'Active', 'TRUE', ''], wide, 'add-remove');
+    expect(row.intent).toBeDefined();
+    expect(row.issues).toEqual([{ code: 'IGNORED_CELLS', severity: 'info', message: 'Ignored (bulkhub does not read these columns): "User Status".' }]);
+    expect(validateRow(['a@acme.nl', '', 'TRUE', ' '], wide, 'add-remove').issues).toEqual([]);
+  });
 });
