@@ -9,7 +9,7 @@ import { ROOT, runCli, tempDir } from './helpers/cli.js';
  * directory, and compares results.csv with the sample's `.expected.csv`. A sample whose
  * expected outcome goes stale fails here.
  */
-const ORDER = ['clean-add', 'usual-mistakes', 'semicolon-bom-export', 'removals'];
+const ORDER = ['clean-add', 'usual-mistakes', 'semicolon-bom-export', 'removals', 'spreadsheet-damage'];
 const samples = join(ROOT, 'samples');
 const customer = JSON.parse(readFileSync(join(samples, 'demo-customer.json'), 'utf8')) as { id: string };
 
