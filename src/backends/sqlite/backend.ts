@@ -43,7 +43,6 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
   };
   const selectUser = db.prepare('SELECT * FROM users WHERE id = ? AND customer_id = ?');
   const deleteUser = db.prepare('DELETE FROM users WHERE id = ?');
-  const holderOfExtension = db.prepare(`SELECT email FROM users WHERE customer_id = ? AND ifnull(location, '') = ? COLLATE NOCASE AND extension = ?`).pluck();
   const insertAudit = db.prepare('INSERT INTO audit (customer_id, email, op, details, run_id) VALUES (?, ?, ?, ?, ?)');
 
   const backend: SqliteBackend = {
@@ -90,10 +89,15 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
         const sql = `SELECT email, phone_number FROM users WHERE customer_id = ? AND phone_number IN (${chunk.map(() => '?').join(', ')})`;
         for (const row of prepared(sql).all(customerId, ...chunk) as Array<{ email: string; phone_number: string }>) found.phoneNumbers.set(row.phone_number, row.email);
       }
-      for (const { location, extension } of wanted.extensions) {
-        // One seek each in the unique index users_extension_in_location (customer, location, extension).
-        const email = holderOfExtension.get(customerId, location, extension) as string | undefined;
-        if (email !== undefined) found.extensions.set(`${location.toLowerCase()}|${extension}`, email);
+      const pairs = [...new Map(wanted.extensions.map((e) => [`${e.location.toLowerCase()}|${e.extension}`, e])).values()];
+      for (let start = 0; start < pairs.length; start += IN_CHUNK / 2) {
+        const chunk = pairs.slice(start, start + IN_CHUNK / 2);
+        // A join on the wanted pairs: one seek each in the unique index users_extension_in_location.
+        const sql = `WITH wanted(location, extension) AS (VALUES ${chunk.map(() => '(?, ?)').join(', ')})
+          SELECT u.email, w.location, w.extension FROM wanted w
+          JOIN users u ON u.customer_id = ? AND ifnull(u.location, '') = w.location COLLATE NOCASE AND u.extension = w.extension`;
+        const rows = prepared(sql).all(...chunk.flatMap((e) => [e.location, e.extension]), customerId) as Array<{ email: string; location: string; extension: string }>;
+        for (const row of rows) found.extensions.set(`${row.location.toLowerCase()}|${row.extension}`, row.email);
       }
       return found;
     },
