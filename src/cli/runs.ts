@@ -54,7 +54,8 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
         `  hash       ${run.inputHash}`,
         `  mode       ${run.mode}${run.allowRemovals ? ', removals allowed' : ''}`,
         `  started    ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`,
-        `  rows       ${counts.rows}: ${counts.added} added, ${counts.modified} modified, ${counts.removed} removed, ${counts.unchanged} unchanged, ${counts.warnings} warnings, ${counts.errors} errors`,
+        `  rows       ${counts.rows}: ${counts.added} added, ${counts.modified} modified, ${counts.removed} removed, ${counts.unchanged} unchanged, ${counts.warnings} warnings, ${counts.errors} errors` +
+          (counts.notApplied > 0 ? `, ${counts.notApplied} not applied` : ''),
         `  lines by state: ${states.map((s) => `${s.state} ${s.n}`).join(', ') || 'none'}`,
         ...(run.summary?.refusal ? [`  refused    ${run.summary.refusal.code}: ${run.summary.refusal.message}`] : []),
         `  reports    ${run.outDir}`,

@@ -151,7 +151,11 @@ async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refuse
   const rows = new RunRows(db, run.id);
   const refusal = { code: error.code, message: error.message + (error.line ? ` (line ${error.line})` : '') };
   if (state === 'file-refused') rows.clear();
-  else await writeRowReports(paths, getRun(db, run.id)!.header ?? [], rows.reportRows());
+  else {
+    // Every line with a change says it was not applied (not "remove, ok" under NOTHING APPLIED).
+    rows.markNotApplied(error.code, 'the removal guard stopped the run before any change, so nothing was applied.');
+    await writeRowReports(paths, getRun(db, run.id)!.header ?? [], rows.reportRows());
+  }
   const summary = buildSummary(getRun(db, run.id)!, countRows(rows), state, refusal);
   writeSummary(paths, summary);
   setRunState(db, run.id, state, { summary });

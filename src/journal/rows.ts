@@ -67,7 +67,8 @@ export interface Tally extends Counts {
   removals: number;
 }
 
-const emptyTally = (): Tally => ({ rows: 0, pending: 0, inFlight: 0, added: 0, modified: 0, removed: 0, unchanged: 0, warnings: 0, errors: 0, removals: 0 });
+const emptyTally = (): Tally =>
+  ({ rows: 0, pending: 0, inFlight: 0, added: 0, modified: 0, removed: 0, unchanged: 0, warnings: 0, errors: 0, notApplied: 0, removals: 0 });
 
 interface OutcomeBatch {
   firstLine: number;
@@ -255,6 +256,31 @@ export class RunRows {
     });
   };
 
+  /**
+   * Makes every pending line final without applying it: the run was stopped as a whole before
+   * any change (the removal guard). Each keeps its planned action, with status `not_applied`,
+   * `code` and a message that says so; what planning said of it follows.
+   */
+  readonly markNotApplied = (code: string, reason: string): void => {
+    const batches = this.db.prepare('SELECT first_line FROM journal_outcomes WHERE run_id = ? AND pending > 0 ORDER BY first_line').pluck().all(this.runId) as number[];
+    this.db.transaction(() => {
+      for (const firstLine of batches) {
+        const batch = this.outcomesFor(firstLine)!;
+        for (const entry of batch.entries) {
+          if (entry[1] !== 'pending') continue;
+          const planned = entry[2] ?? 'none';
+          entry[1] = 'done';
+          entry[3] = planned;
+          entry[6] = 'not_applied';
+          entry[7] = code;
+          entry[8] = `Not applied: ${reason} Planned: ${planned}.${entry[8] ? ` ${entry[8]}` : ''}`;
+          batch.changed = true;
+        }
+        this.save(batch);
+      }
+    })();
+  };
+
   /** Changes the outcome entries of `lines` (any order) with `change(entry, index in lines)`, in one transaction. */
   private update(lines: readonly number[], change: (entry: OutcomeEntry, index: number) => void): void {
     const order = lines.map((_, i) => i).sort((a, b) => lines[a]! - lines[b]!);
@@ -383,6 +409,10 @@ function tallyOf(entries: readonly OutcomeEntry[]): Tally {
     if (plannedAction === 'remove' && status !== 'error') tally.removals++;
     if (status === 'error') {
       tally.errors++;
+      continue;
+    }
+    if (status === 'not_applied') {
+      tally.notApplied++;
       continue;
     }
     if (status === 'warning') tally.warnings++;

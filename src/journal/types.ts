@@ -34,6 +34,8 @@ export interface RunSummary {
   unchanged: number;
   warnings: number;
   errors: number;
+  /** Rows with a change to apply that the run did not apply because it was stopped as a whole (the removal guard). */
+  notApplied: number;
   startedAt: string;
   finishedAt: string;
   durationMs: number;
@@ -42,4 +44,4 @@ export interface RunSummary {
 }
 
 /** The line counts of a run, as summary.json carries them. */
-export type Counts = Pick<RunSummary, 'rows' | 'added' | 'modified' | 'removed' | 'unchanged' | 'warnings' | 'errors'>;
+export type Counts = Pick<RunSummary, 'rows' | 'added' | 'modified' | 'removed' | 'unchanged' | 'warnings' | 'errors' | 'notApplied'>;
