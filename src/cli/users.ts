@@ -31,6 +31,7 @@ interface ImportArgs extends BackendArgs {
   allowRemovals?: boolean;
   resume?: string;
   delimiter?: string;
+  reportDelimiter?: string;
   headerMap?: string;
   concurrency: number;
   precheck?: boolean;
@@ -51,6 +52,7 @@ function importOptions<T>(y: Argv<T>) {
     .option('allow-removals', { type: 'boolean', describe: 'Apply even when the file removes more than 10 users and more than 10% of the customer' })
     .option('resume', { type: 'string', describe: 'Finish an unfinished run (re-running the same file does this too)' })
     .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
+    .option('report-delimiter', { type: 'string', describe: 'Delimiter of results.csv and errors.csv: comma, semicolon or tab', defaultDescription: "the input file's" })
     .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
     .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' });
 }
@@ -116,6 +118,10 @@ async function importUsers(argv: ImportArgs): Promise<number> {
   if (argv.delimiter !== undefined && delimiter === undefined) {
     throw new RunRefused('BAD_ARGUMENTS', `--delimiter must be comma, semicolon or tab, not "${argv.delimiter}".`);
   }
+  const reportDelimiter = argv.reportDelimiter === undefined ? undefined : DELIMITERS[argv.reportDelimiter];
+  if (argv.reportDelimiter !== undefined && reportDelimiter === undefined) {
+    throw new RunRefused('BAD_ARGUMENTS', `--report-delimiter must be comma, semicolon or tab, not "${argv.reportDelimiter}".`);
+  }
   if (argv.precheck && !argv.dryRun) throw new RunRefused('BAD_ARGUMENTS', '--precheck only goes with --dry-run (or users validate).');
   if (argv.precheck && argv.backend !== 'webex') throw new RunRefused('BAD_ARGUMENTS', '--precheck asks Webex: it needs --backend webex.');
   const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
@@ -140,6 +146,7 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       resumeRunId: argv.resume,
       outDir: argv.out,
       delimiter,
+      reportDelimiter,
       extraAliases: argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined,
       concurrency: argv.concurrency,
       precheck: argv.precheck ?? false,

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Delimiter } from '../csv/sniff.js';
 import type { Logger } from 'pino';
 import type { Backend } from '../backends/port.js';
 import type { Db } from '../db/open.js';
@@ -34,6 +35,8 @@ export interface ImportOptions {
   /** Resume this run; without it an unfinished run of the same file is resumed anyway. */
   resumeRunId?: string;
   delimiter?: ',' | ';' | '\t';
+  /** The reports' delimiter; by default the input's own, so a `;` file gets `;` reports. */
+  reportDelimiter?: Delimiter;
   extraAliases?: Record<string, string>;
   concurrency?: number;
   windowSize?: number;
@@ -85,14 +88,14 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
       markDuplicates(rows, read.duplicates);
       setRunState(db, run.id, 'planned', { header: read.header, delimiter: read.delimiter });
     } catch (error) {
-      if (error instanceof RunRefused) await refuse(db, run, paths, 'file-refused', error);
+      if (error instanceof RunRefused) await refuse(db, run, paths, 'file-refused', error, options);
       throw error;
     }
   }
 
   const removals = rows.countPlannedRemovals();
   const guard = removalGuard(removals, customer.userCount, run.allowRemovals);
-  if (guard && !run.dryRun) await refuse(db, run, paths, 'refused', guard);
+  if (guard && !run.dryRun) await refuse(db, run, paths, 'refused', guard, options);
 
   if (!run.dryRun) {
     setRunState(db, run.id, 'applying');
@@ -100,7 +103,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   }
   // A dry run goes on past the guard, to show every planned line, but says the real run would stop.
   const refusal = guard ? { code: guard.code, message: `The real run would be refused: ${guard.message}` } : undefined;
-  return finish(db, requireRun(db, run.id), rows, paths, resumed, refusal);
+  return finish(db, requireRun(db, run.id), rows, paths, resumed, options, refusal);
 }
 
 function openRun(options: ImportOptions, file: string, inputHash: string): { run: RunRecord; resumed: boolean } {
@@ -147,14 +150,16 @@ function openRun(options: ImportOptions, file: string, inputHash: string): { run
  * Ends a run that applies nothing. summary.json says why; for a tripped guard the planned rows
  * are reported too, so a person sees which users the file would have removed.
  */
-async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refused' | 'file-refused', error: RunRefused): Promise<never> {
+async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refused' | 'file-refused', error: RunRefused,
+  options: Pick<ImportOptions, 'reportDelimiter'>): Promise<never> {
   const rows = new RunRows(db, run.id);
   const refusal = { code: error.code, message: error.message + (error.line ? ` (line ${error.line})` : '') };
   if (state === 'file-refused') rows.clear();
   else {
     // Every line with a change says it was not applied (not "remove, ok" under NOTHING APPLIED).
     rows.markNotApplied(error.code, 'the removal guard stopped the run before any change, so nothing was applied.');
-    await writeRowReports(paths, getRun(db, run.id)!.header ?? [], rows.reportRows());
+    const planned = requireRun(db, run.id);
+    await writeRowReports(paths, planned.header ?? [], rows.reportRows(), { delimiter: reportDelimiter(planned, options) });
   }
   const summary = buildSummary(getRun(db, run.id)!, countRows(rows), state, refusal);
   writeSummary(paths, summary);
@@ -163,12 +168,17 @@ async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refuse
 }
 
 async function finish(db: Db, run: RunRecord, rows: RunRows, paths: ReportPaths, resumed: boolean,
-  refusal?: RunSummary['refusal']): Promise<ImportResult> {
-  await writeRowReports(paths, run.header ?? [], rows.reportRows());
+  options: Pick<ImportOptions, 'reportDelimiter'>, refusal?: RunSummary['refusal']): Promise<ImportResult> {
+  await writeRowReports(paths, run.header ?? [], rows.reportRows(), { delimiter: reportDelimiter(run, options) });
   const summary = buildSummary(run, countRows(rows), 'completed', refusal);
   writeSummary(paths, summary);
   setRunState(db, run.id, run.dryRun ? 'dry-run' : 'completed', { summary });
   return { run: requireRun(db, run.id), summary, reports: paths, resumed };
+}
+
+/** The delimiter the operator asked for, else the one the input file used. */
+function reportDelimiter(run: RunRecord, options: Pick<ImportOptions, 'reportDelimiter'>): Delimiter {
+  return options.reportDelimiter ?? (run.delimiter as Delimiter | null) ?? ',';
 }
 
 function pick<T extends object, K extends keyof T>(object: T, ...keys: K[]): Partial<Pick<T, K>> {
