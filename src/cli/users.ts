@@ -16,6 +16,8 @@ import { EXIT } from './exit-codes.js';
 import { createLogger } from './log.js';
 import { backendOption, webexConnection, type BackendName } from './backend-option.js';
 import { progressDisplay } from './progress-display.js';
+import { errorTable, listErrors, moreErrors } from './error-table.js';
+import { RunRows } from '../journal/rows.js';
 
 interface BackendArgs extends GlobalArgs {
   backend: BackendName;
@@ -154,11 +156,15 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       progress: progressDisplay(logger, { quiet: argv.quiet }),
     });
     report(argv, result.summary, result.reports, result);
+    printFirstErrors(argv, db, result.summary, result.reports);
     if (result.summary.refusal) return EXIT.NOT_APPLIED;
     return result.summary.errors > 0 ? EXIT.ROW_ERRORS : EXIT.OK;
   } catch (error) {
     const refused = error as RunRefused & { reports?: ReportPaths; summary?: RunSummary };
-    if (refused instanceof RunRefused && refused.summary && refused.reports) report(argv, refused.summary, refused.reports);
+    if (refused instanceof RunRefused && refused.summary && refused.reports) {
+      report(argv, refused.summary, refused.reports);
+      printFirstErrors(argv, db, refused.summary, refused.reports);
+    }
     throw error;
   } finally {
     await backend.close();
@@ -177,6 +183,17 @@ function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger): Bac
   }
   migrateDirectory(db!);
   return createSqliteBackend(db!);
+}
+
+/** How many error rows the end of an import shows; the rest are in errors.csv and "runs show --errors". */
+const FIRST_ERRORS = 5;
+
+/** After the summary, the first error rows: a person sees what went wrong without opening a file. */
+function printFirstErrors(argv: ImportArgs, db: Db, summary: RunSummary, reports: ReportPaths): void {
+  if (argv.quiet || argv.json || summary.errors === 0) return;
+  const listing = listErrors(new RunRows(db, summary.runId), { limit: FIRST_ERRORS });
+  const more = moreErrors(listing, reports.errors, summary.runId);
+  process.stdout.write(['', `First errors (${listing.rows.length} of ${listing.total}):`, errorTable(listing.rows), ...(more ? [more] : [])].join('\n') + '\n');
 }
 
 function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, result?: ImportResult): void {

@@ -355,33 +355,59 @@ export class RunRows {
    * a refused run) shows its planned action and the outcome its issues give.
    */
   *reportRows(): Generator<ReportRow> {
+    yield* this.rowsOf(WITH_ERRORS, false, (status) => status === 'error');
+  }
+
+  /**
+   * The error rows in input order, with their cells; with `code`, only those with an error of
+   * that code. Batches without an error are skipped unread.
+   */
+  *errorRows(code?: string): Generator<ReportRow> {
+    for (const row of this.rowsOf(WITH_ERRORS, true, (status) => status === 'error')) {
+      if (row.status === 'error' && (code === undefined || row.issues.some((i) => i.code === code && i.severity === 'error'))) yield row;
+    }
+  }
+
+  /** The rows with a problem (error, warning, not applied), in input order, with their cells; batches without one are skipped unread. */
+  *problemRows(): Generator<ReportRow> {
+    for (const row of this.rowsOf(WITH_PROBLEMS, true, (status) => status !== 'ok')) if (row.status !== 'ok') yield row;
+  }
+
+  /** Rows in input order; the cells of the rows `withCells` picks, read only from batches that meet `holding` (and with `only`, no other batch at all). */
+  private *rowsOf(holding: string, only: boolean, withCells: (status: RowStatus) => boolean): Generator<ReportRow> {
     const batches = this.db
       .prepare(
-        `SELECT b.lines, CASE WHEN json_extract(o.tally, '$.errors') > 0 THEN b.cells END AS cells, o.outcomes
+        `SELECT b.lines, CASE WHEN ${holding} THEN b.cells END AS cells, o.outcomes
          FROM journal_outcomes o JOIN journal_batches b ON b.run_id = o.run_id AND b.first_line = o.first_line
-         WHERE o.run_id = ? ORDER BY o.first_line`,
+         WHERE o.run_id = ? AND ${only ? holding : '1'} ORDER BY o.first_line`,
       )
       .iterate(this.runId) as IterableIterator<{ lines: string; cells: string | null; outcomes: string }>;
     for (const batch of batches) {
       const lines = JSON.parse(batch.lines) as LineEntry[];
-      // Only error rows need their cells (errors.csv): a batch without errors is not even parsed for them.
+      // Only the rows asked for need their cells: a batch without such rows is not even parsed for them.
       const cells = batch.cells === null ? undefined : (JSON.parse(batch.cells) as string[][]);
       const outcomes = JSON.parse(batch.outcomes) as OutcomeEntry[];
       for (let i = 0; i < outcomes.length; i++) {
-        const [line, state, plannedAction, action, , , status, code, message] = outcomes[i]!;
+        const [line, state, plannedAction, action, issues, , status, code, message] = outcomes[i]!;
         yield {
           line,
           email: lines[i]![1],
-          cells: status === 'error' && cells ? cells[i]! : [],
+          cells: cells && withCells(status) ? cells[i]! : [],
           action: (state === 'done' ? action : plannedAction) ?? 'none',
           status,
           code,
           message,
+          issues,
         };
       }
     }
   }
 }
+
+/** SQL conditions on a batch's tally: which batches hold the rows a reader wants. */
+const WITH_ERRORS = "json_extract(o.tally, '$.errors') > 0";
+const WITH_PROBLEMS =
+  "(json_extract(o.tally, '$.errors') + json_extract(o.tally, '$.warnings') + coalesce(json_extract(o.tally, '$.notApplied'), 0)) > 0";
 
 const json = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
 
