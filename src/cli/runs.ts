@@ -5,6 +5,8 @@ import { countsOf } from '../reports/summary.js';
 import { RunRows } from '../journal/rows.js';
 import { ROW_CODES, RunRefused } from '../domain/codes.js';
 import { reportPaths } from '../reports/write.js';
+import { writeReviewPage } from '../reports/review-html.js';
+import { resolve } from 'node:path';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 import { errorJson, errorTable, listErrors, moreErrors } from './error-table.js';
 
@@ -94,10 +96,37 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
     }),
 };
 
+interface ReportArgs extends GlobalArgs {
+  runId: string;
+  out?: string;
+}
+
+const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
+  command: 'report <run-id>',
+  describe: 'Write the review page of a run again (report.html, one file that opens in any browser)',
+  builder: (y) =>
+    y
+      .positional('run-id', { type: 'string', demandOption: true, describe: 'Id from "runs list"' })
+      .option('out', { type: 'string', describe: 'The HTML file to write', defaultDescription: "report.html in the run's report folder" })
+      .example('$0 runs report RUN_ID', "rewrite report.html beside the run's CSV reports")
+      .example('$0 runs report RUN_ID --out review.html', 'write it elsewhere (its links point to the CSV reports)') as unknown as Argv<ReportArgs>,
+  handler: (argv) =>
+    runCommand(async () => {
+      const db = openDbFromArgs(argv);
+      migrateJournal(db);
+      const run = requireRun(db, argv.runId);
+      const path = resolve(argv.out ?? reportPaths(run.outDir).review);
+      const review = writeReviewPage(run, new RunRows(db, run.id), path);
+      db.close();
+      const groups = review.groups.length;
+      print(argv, { runId: run.id, path, groups, counts: review.counts }, `Wrote ${path} (${groups} ${groups === 1 ? 'group' : 'groups'} of problems).`);
+    }),
+};
+
 export const runsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'runs <command>',
   describe: 'The history of import runs (the run journal)',
-  builder: (y) => y.command(listCommand).command(showCommand).demandCommand(1) as Argv<GlobalArgs>,
+  builder: (y) => y.command(listCommand).command(showCommand).command(reportCommand).demandCommand(1) as Argv<GlobalArgs>,
   handler: () => {},
 };
 

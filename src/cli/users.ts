@@ -208,6 +208,7 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
     `Reports: ${reports.dir}`,
     ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
     `  summary.json the counts`,
+    `  report.html  the review page: open it in a browser`,
   ];
   if (!argv.quiet || argv.json) print(argv, { ...summary, reports }, lines.join('\n'));
 }

@@ -9,10 +9,11 @@ import { planContext } from '../domain/plan.js';
 import type { ImportMode } from '../domain/row.js';
 import { markDuplicates } from '../journal/cross-checks.js';
 import { RunRows } from '../journal/rows.js';
-import { claimRun, createRun, findUnfinishedRun, getRun, requireRun, setRunState, type RunRecord } from '../journal/runs.js';
+import { addRunNotes, claimRun, createRun, findUnfinishedRun, getRun, requireRun, setRunState, type RunRecord } from '../journal/runs.js';
 import type { RunSummary } from '../journal/types.js';
 import { buildSummary, countRows } from '../reports/summary.js';
 import { hasLegacyLines, migrateJournal } from '../journal/schema.js';
+import { writeReviewPage } from '../reports/review-html.js';
 import { reportPaths, writeRowReports, writeSummary, type ReportPaths } from '../reports/write.js';
 import { applyAll } from './apply-stage.js';
 import { hashFile } from './hash.js';
@@ -86,6 +87,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
       if (read.blankLines > 0) logger.warn({ code: 'BLANK_LINES', count: read.blankLines }, `skipped ${read.blankLines} blank lines`);
       if (read.rows === 0) logger.warn({ code: 'NO_DATA_ROWS' }, 'the file has a header and no data rows');
       markDuplicates(rows, read.duplicates);
+      addRunNotes(db, run.id, { columns: read.columns, ignoredColumns: read.unknownColumns, blankLines: read.blankLines });
       setRunState(db, run.id, 'planned', { header: read.header, delimiter: read.delimiter });
     } catch (error) {
       if (error instanceof RunRefused) await refuse(db, run, paths, 'file-refused', error, options);
@@ -95,6 +97,8 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 
   const removals = rows.countPlannedRemovals();
   const guard = removalGuard(removals, customer.userCount, run.allowRemovals);
+  const verdict = guard ? (run.dryRun ? 'would-stop' : 'stopped') : removalGuard(removals, customer.userCount, false) ? 'allowed' : 'passed';
+  addRunNotes(db, run.id, { guard: { removals, userCount: customer.userCount, verdict } });
   if (guard && !run.dryRun) await refuse(db, run, paths, 'refused', guard, options);
 
   if (!run.dryRun) {
@@ -164,6 +168,7 @@ async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refuse
   const summary = buildSummary(getRun(db, run.id)!, countRows(rows), state, refusal);
   writeSummary(paths, summary);
   setRunState(db, run.id, state, { summary });
+  writeReviewPage(requireRun(db, run.id), rows, paths.review);
   throw Object.assign(error, { reports: paths, summary });
 }
 
@@ -173,6 +178,7 @@ async function finish(db: Db, run: RunRecord, rows: RunRows, paths: ReportPaths,
   const summary = buildSummary(run, countRows(rows), 'completed', refusal);
   writeSummary(paths, summary);
   setRunState(db, run.id, run.dryRun ? 'dry-run' : 'completed', { summary });
+  writeReviewPage(requireRun(db, run.id), rows, paths.review);
   return { run: requireRun(db, run.id), summary, reports: paths, resumed };
 }
 

@@ -12,10 +12,12 @@ export interface ReportPaths {
   results: string;
   errors: string;
   summary: string;
+  /** The review page (review-html.ts). */
+  review: string;
 }
 
 export function reportPaths(dir: string): ReportPaths {
-  return { dir, results: join(dir, 'results.csv'), errors: join(dir, 'errors.csv'), summary: join(dir, 'summary.json') };
+  return { dir, results: join(dir, 'results.csv'), errors: join(dir, 'errors.csv'), summary: join(dir, 'summary.json'), review: join(dir, 'report.html') };
 }
 
 const BATCH = 1000;
