@@ -368,13 +368,19 @@ export class RunRows {
     }
   }
 
-  /** The rows with a problem (error, warning, not applied), in input order, with their cells; batches without one are skipped unread. */
-  *problemRows(): Generator<ReportRow> {
-    for (const row of this.rowsOf(WITH_PROBLEMS, true, (status) => status !== 'ok')) if (row.status !== 'ok') yield row;
+  /**
+   * The rows with a problem (error, warning, not applied), in input order; batches without one
+   * are skipped unread. A row has its cells when `withCells` says so (asked as the row comes):
+   * a reader that needs the cells of a few rows does not pay for parsing every batch's.
+   */
+  *problemRows(withCells: (row: Pick<ReportRow, 'status' | 'code' | 'issues'>) => boolean = () => true): Generator<ReportRow> {
+    for (const row of this.rowsOf(WITH_PROBLEMS, true, (status, code, issues) => status !== 'ok' && withCells({ status, code, issues }))) {
+      if (row.status !== 'ok') yield row;
+    }
   }
 
   /** Rows in input order; the cells of the rows `withCells` picks, read only from batches that meet `holding` (and with `only`, no other batch at all). */
-  private *rowsOf(holding: string, only: boolean, withCells: (status: RowStatus) => boolean): Generator<ReportRow> {
+  private *rowsOf(holding: string, only: boolean, withCells: (status: RowStatus, code: string, issues: readonly Issue[]) => boolean): Generator<ReportRow> {
     const batches = this.db
       .prepare(
         `SELECT b.lines, CASE WHEN ${holding} THEN b.cells END AS cells, o.outcomes
@@ -384,15 +390,20 @@ export class RunRows {
       .iterate(this.runId) as IterableIterator<{ lines: string; cells: string | null; outcomes: string }>;
     for (const batch of batches) {
       const lines = JSON.parse(batch.lines) as LineEntry[];
-      // Only the rows asked for need their cells: a batch without such rows is not even parsed for them.
-      const cells = batch.cells === null ? undefined : (JSON.parse(batch.cells) as string[][]);
+      // Only the rows asked for need their cells: a batch's are parsed when its first such row comes.
+      let cells: string[][] | undefined;
+      const cellsOf = (i: number): string[] => {
+        if (batch.cells === null) return [];
+        cells ??= JSON.parse(batch.cells) as string[][];
+        return cells[i]!;
+      };
       const outcomes = JSON.parse(batch.outcomes) as OutcomeEntry[];
       for (let i = 0; i < outcomes.length; i++) {
         const [line, state, plannedAction, action, issues, , status, code, message] = outcomes[i]!;
         yield {
           line,
           email: lines[i]![1],
-          cells: cells && withCells(status) ? cells[i]! : [],
+          cells: withCells(status, code, issues) ? cellsOf(i) : [],
           action: (state === 'done' ? action : plannedAction) ?? 'none',
           status,
           code,

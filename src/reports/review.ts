@@ -94,7 +94,12 @@ export function buildReview(run: RunRecord, journal: RunRows, rowsPerGroup = ROW
   const byColumn = new Map<string | null, { rows: number; codes: Map<string, number> }>();
   const rows: ReviewRow[] = [];
 
-  for (const row of journal.problemRows()) {
+  // A row's cells are read only when one of its groups still has room to show it.
+  const hasRoom = (row: Pick<ReportRow, 'status' | 'code' | 'issues'>): boolean => {
+    const status = row.status as ProblemStatus;
+    return problemsOf(row, status).some((p) => (groups.get(`${status} ${p.code}`)?.shown.length ?? 0) < rowsPerGroup);
+  };
+  for (const row of journal.problemRows(hasRoom)) {
     const status = row.status as ProblemStatus;
     const problems = problemsOf(row, status);
     const codes = [...new Set(problems.map((p) => p.code))];
@@ -146,7 +151,7 @@ interface Problem {
 }
 
 /** The problems that make a row's status: its errors, its warnings, or (not applied) the refusal. */
-function problemsOf(row: ReportRow, status: ProblemStatus): Problem[] {
+function problemsOf(row: Pick<ReportRow, 'code' | 'issues'>, status: ProblemStatus): Problem[] {
   if (status === 'not_applied') return [{ code: row.code, columns: [] }];
   const severity = status === 'error' ? 'error' : 'warning';
   const issues = row.issues.filter((i) => i.severity === severity);
