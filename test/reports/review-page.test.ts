@@ -113,21 +113,22 @@ describe('report.html in Chromium', () => {
     expect(await page.isVisible('#filters')).toBe(true);
     expect(await page.textContent('#shown')).toBe('Showing 6 rows in 4 groups.');
 
-    await page.selectOption('#f-code', 'INVALID_PHONE_NUMBER');
+    // Every control is found by its label, as a screen reader announces it.
+    await page.getByLabel('Code').selectOption('INVALID_PHONE_NUMBER');
     expect(await visible()).toEqual([3, 8]);
     expect(await page.textContent('#shown')).toBe('Showing 2 rows in 1 group.');
     await page.screenshot({ path: join(shots, 'filtered-by-code.png'), fullPage: true });
 
     await page.selectOption('#f-code', '');
-    await page.selectOption('#f-status', 'warning');
+    await page.getByLabel('Status').selectOption('warning');
     expect(await visible()).toEqual([5]);
 
     await page.selectOption('#f-status', '');
-    await page.selectOption('#f-column', { label: 'Jabber Calling' });
+    await page.getByLabel('Column').selectOption({ label: 'Jabber Calling' });
     expect(await visible()).toEqual([6]);
 
     await page.selectOption('#f-column', '');
-    await page.fill('#f-email', 'USER3@');
+    await page.getByLabel('E-mail').fill('USER3@');
     expect(await visible()).toEqual([4]);
     expect(await page.textContent('#shown')).toBe('Showing 1 row in 1 group.');
     await page.fill('#f-email', 'nobody');
