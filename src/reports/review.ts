@@ -21,7 +21,7 @@ export interface Review {
   notices: Array<{ code: string; message: string }>;
   /** The input's header cells, as written. */
   header: string[];
-  /** Problem groups by code: errors first (most rows first), then rows not applied, then warnings. */
+  /** Problem groups by code: errors first (most rows first), then rows not applied (first of all when the guard stopped the run), then warnings. */
   groups: ReviewGroup[];
   /** Rows per column with a problem, and their codes; `null` column: problems of the whole row. */
   columns: Array<{ column: string | null; rows: number; codes: Array<{ code: string; rows: number }> }>;
@@ -93,6 +93,8 @@ export function buildReview(run: RunRecord, journal: RunRows, rowsPerGroup = ROW
   const groups = new Map<string, ReviewGroup>();
   const byColumn = new Map<string | null, { rows: number; codes: Map<string, number> }>();
   const rows: ReviewRow[] = [];
+  // A run the removal guard stopped is about the rows it did not apply: they come first.
+  const statusOrder = (status: ProblemStatus) => (status === 'not_applied' && run.state === 'refused' ? -1 : STATUS_ORDER[status]);
 
   // A row's cells are read only when one of its groups still has room to show it.
   const hasRoom = (row: Pick<ReportRow, 'status' | 'code' | 'issues'>): boolean => {
@@ -134,7 +136,7 @@ export function buildReview(run: RunRecord, journal: RunRows, rowsPerGroup = ROW
     guard: run.notes?.guard,
     notices: notices(run.notes),
     header,
-    groups: [...groups.values()].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.count - a.count || a.code.localeCompare(b.code)),
+    groups: [...groups.values()].sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || b.count - a.count || a.code.localeCompare(b.code)),
     columns: [...byColumn.entries()]
       .map(([column, t]) => ({ column, rows: t.rows, codes: [...t.codes.entries()].map(([code, n]) => ({ code, rows: n })).sort((a, b) => b.rows - a.rows) }))
       .sort((a, b) => b.rows - a.rows),

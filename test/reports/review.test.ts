@@ -61,14 +61,16 @@ describe('the review page: content built from the journal', () => {
     const acme = acmeDirectory();
     const seed = acme.write('seed.csv', [HEADER, ...Array.from({ length: 40 }, (_, i) => meetingsUser(i))].join('\n'));
     await runCli(importArgs(seed, acme.db, join(acme.dir, 'seed')));
-    const wipe = acme.write('wipe.csv', [HEADER, ...Array.from({ length: 12 }, (_, i) => removalOf(`user${i}@acme.nl`))].join('\n'));
+    const wipe = acme.write('wipe.csv', [HEADER, ...Array.from({ length: 12 }, (_, i) => removalOf(`user${i}@acme.nl`)), meetingsUser(90, { jabberTeams: 'x' })].join('\n'));
     const out = join(acme.dir, 'refused');
     expect((await runCli(importArgs(wipe, acme.db, out))).code).toBe(2);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<strong>Nothing applied.</strong> 12 rows with a change were not applied.');
     expect(html).toContain('<code>REMOVAL_GUARD</code>: The file would remove 12 of the customer&#39;s 41 users');
     expect(html).toContain("Removal guard: <strong>stopped the run</strong> (12 planned removals of the customer's 41 users;");
+    // The rows not applied come first, before the errors.
     expect(html).toContain('<section class="group" id="g0" data-code="REMOVAL_GUARD" data-status="not_applied"');
+    expect(html).toContain('<section class="group" id="g1" data-code="INVALID_BOOLEAN" data-status="error"');
     expect(html).toMatch(/<span class="visible">12<\/span> shown of 12 rows/);
     expect(html).toContain('<dt>Removed</dt><dd>0</dd>');
     expect(html).toContain('<dt>Not applied</dt><dd>12</dd>');
