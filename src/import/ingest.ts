@@ -21,6 +21,8 @@ export interface IngestOptions {
 
 export interface IngestResult {
   header: string[];
+  /** Per header cell, the canonical column it is read as, or null when ignored. */
+  columns: Array<string | null>;
   delimiter: string;
   unknownColumns: string[];
   /** Columns whose values are ignored: the unknown ones and a Control Hub export's read-only ones. */
@@ -53,6 +55,6 @@ export async function ingest(rows: RunRows, options: IngestOptions): Promise<Ing
   }
   options.progress.update(file.end.bytesRead, count);
   options.progress.finish();
-  return { header: file.header, delimiter: file.delimiter, unknownColumns: file.unknownColumns, ignoredColumns: file.ignoredColumns,
+  return { header: file.header, columns: file.columns, delimiter: file.delimiter, unknownColumns: file.unknownColumns, ignoredColumns: file.ignoredColumns,
     decoratedColumns: file.decoratedColumns, blankLines: file.end.blankLines, rows: count, duplicates };
 }

@@ -8,6 +8,8 @@ import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js
 
 export interface ValidatedFile {
   header: string[];
+  /** Per header cell, the canonical column it is read as, or null when ignored. */
+  columns: Array<string | null>;
   unknownColumns: string[];
   /** Columns whose values are ignored: the unknown ones and a Control Hub export's read-only ones. */
   ignoredColumns: string[];
@@ -77,8 +79,8 @@ export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize'>)
       await worker.terminate();
     }
   }
-  return { header: opened.header, unknownColumns: opened.unknownColumns, ignoredColumns: opened.ignoredColumns, decoratedColumns: opened.decoratedColumns,
-    delimiter: opened.delimiter, fileSize: opened.fileSize, batches: batches(), end };
+  return { header: opened.header, columns: opened.columns, unknownColumns: opened.unknownColumns, ignoredColumns: opened.ignoredColumns,
+    decoratedColumns: opened.decoratedColumns, delimiter: opened.delimiter, fileSize: opened.fileSize, batches: batches(), end };
 }
 
 /**

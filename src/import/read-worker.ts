@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openCsv } from '../csv/read.js';
 import { RunRefused } from '../domain/codes.js';
+import { COLUMNS } from '../domain/columns.js';
 import { validateRow, type RowLayout, type RowRules } from '../domain/row.js';
 import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js';
 
@@ -29,8 +30,16 @@ const send = (message: ToMain): void => port.postMessage(message);
 async function read(): Promise<void> {
   const csv = await openCsv(request.file, { delimiter: request.delimiter, extraAliases: request.extraAliases });
   const { names, unknown, ignored, decorated } = csv.header;
-  send({ kind: 'opened', header: names, unknownColumns: unknown, ignoredColumns: ignored.map((at) => names[at]!), decoratedColumns: decorated,
-    delimiter: csv.delimiter, fileSize: csv.stats.fileSize });
+  send({
+    kind: 'opened',
+    header: names,
+    columns: csv.header.keys.map((key) => (key === null ? null : COLUMNS[key])),
+    unknownColumns: unknown,
+    ignoredColumns: ignored.map((at) => names[at]!),
+    decoratedColumns: decorated,
+    delimiter: csv.delimiter,
+    fileSize: csv.stats.fileSize,
+  });
   const layout: RowLayout = { index: csv.header.index, width: names.length, ignored: ignored.map((at) => ({ at, name: names[at]! })) };
   const rules: RowRules = { countries: new Map(Object.entries(request.countries ?? {})) };
   let batch: RowTuple[] = [];

@@ -1,4 +1,3 @@
-import { mapHeader } from '../csv/header-map.js';
 import type { RunRows } from '../journal/rows.js';
 import type { RunRecord } from '../journal/runs.js';
 import type { Counts, RunSummary } from '../journal/types.js';
@@ -15,8 +14,8 @@ export function countRows(rows: RunRows): Counts {
 }
 
 /** The counts of a tally, without its journal-only fields. */
-export function countsOf({ rows, added, modified, removed, unchanged, warnings, errors }: Counts): Counts {
-  return { rows, added, modified, removed, unchanged, warnings, errors };
+export function countsOf({ rows, added, modified, removed, unchanged, warnings, errors, notApplied }: Counts): Counts {
+  return { rows, added, modified, removed, unchanged, warnings, errors, notApplied };
 }
 
 /** What the file itself warns about, read again from its header: the columns ignored and the decorated ones. */
@@ -26,13 +25,11 @@ export interface FileFacts {
 }
 
 /**
- * The file warnings of a run whose header was accepted. Read from the header the journal keeps,
- * so a resumed run tells them as the first process did.
+ * The file warnings of a run whose header was accepted, from what ingest noted in the journal
+ * (RunNotes), so a resumed run tells them as the first process did.
  */
-export function fileFacts(header: readonly string[] | null, extraAliases?: Record<string, string>): FileFacts {
-  if (header === null) return { ignoredColumns: [], fileWarnings: [] };
-  const map = mapHeader([...header], extraAliases);
-  const ignoredColumns = map.ignored.map((at) => header[at]!);
+export function fileFacts(run: RunRecord): FileFacts {
+  const ignoredColumns = run.notes?.ignoredColumns ?? [];
   const fileWarnings: FileFacts['fileWarnings'] = [];
   if (ignoredColumns.length > 0) {
     fileWarnings.push({
@@ -41,7 +38,7 @@ export function fileFacts(header: readonly string[] | null, extraAliases?: Recor
         'A column bulkhub should read under another name can be named in a --header-map file.',
     });
   }
-  for (const { name, column } of map.decorated) {
+  for (const { name, column } of run.notes?.decoratedColumns ?? []) {
     fileWarnings.push({
       code: 'DECORATED_COLUMN',
       message: `The header ${JSON.stringify(name)} is read as the column "${column}"` +
