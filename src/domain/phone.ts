@@ -1,4 +1,7 @@
-import { getCountryCallingCode, isSupportedCountry, Metadata, parsePhoneNumberWithError, ParseError, PhoneNumber, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/max';
+import { createRequire } from 'node:module';
+import type * as PhoneLibrary from 'libphonenumber-js/max';
+import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
+import type { Metadata, MetadataJson } from 'libphonenumber-js/core';
 import { hiddenCharacter } from './characters.js';
 import { clean, DECIMALS, quote, SCIENTIFIC, type Parsed } from './fields.js';
 
@@ -12,6 +15,22 @@ import { clean, DECIMALS, quote, SCIENTIFIC, type Parsed } from './fields.js';
  */
 
 const NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
+
+const load = createRequire(import.meta.url);
+let loaded: typeof PhoneLibrary | undefined;
+/**
+ * The library, loaded the first time a number is read: its metadata costs every command that
+ * reads none (most of them) about a tenth of a second at start.
+ */
+function lib(): typeof PhoneLibrary {
+  return (loaded ??= load('libphonenumber-js/max') as typeof PhoneLibrary);
+}
+
+/** The library's view of the same max metadata (its CommonJS entry of `max` does not export the class). */
+function newMetadata(): Metadata {
+  const { Metadata: MetadataClass } = load('libphonenumber-js/core') as { Metadata: new (json: MetadataJson) => Metadata };
+  return new MetadataClass(load('libphonenumber-js/metadata.max.json') as MetadataJson);
+}
 
 /** "the Netherlands (NL)": a country as the messages name it. */
 export function countryName(country: string): string {
@@ -59,7 +78,7 @@ export function readPhoneNumber(raw: string, region?: string): Parsed<string> {
     return bad(`${quote(value)} is not a phone number: write it as + and the country code, then the number (for example +31 20 123 4567)`);
   }
   if (compact.startsWith('+') && validE164(compact)) return { ok: true, value: compact };
-  const country = region !== undefined && isSupportedCountry(region) ? region : undefined;
+  const country = region !== undefined && lib().isSupportedCountry(region) ? region : undefined;
   if (!compact.startsWith('+') && country === undefined) return { ok: true, value: compact };
   return readIn(value, compact, country);
 }
@@ -72,7 +91,7 @@ export function readPhoneNumber(raw: string, region?: string): Parsed<string> {
 function validE164(compact: string): boolean {
   if (compact.length < 8 || compact.length > 16) return false;
   try {
-    return new PhoneNumber(compact as `+${string}`).isValid();
+    return new (lib().PhoneNumber)(compact as `+${string}`).isValid();
   } catch {
     return false;
   }
@@ -86,7 +105,7 @@ export function isPending(value: string): boolean {
 function readIn(value: string, compact: string, region: CountryCode | undefined): Parsed<string> {
   let number: PhoneNumber;
   try {
-    number = parsePhoneNumberWithError(value, { defaultCountry: region, extract: false });
+    number = lib().parsePhoneNumberWithError(value, { defaultCountry: region, extract: false });
   } catch (error) {
     return refusal(value, compact, region, error);
   }
@@ -100,7 +119,7 @@ function readIn(value: string, compact: string, region: CountryCode | undefined)
 function validity(value: string, number: PhoneNumber): string | undefined {
   const where = number.country ? ` in ${countryName(number.country)}` : ` for country code +${number.countryCallingCode}`;
   if (!number.isPossible()) {
-    const length = validatePhoneNumberLength(number.number);
+    const length = lib().validatePhoneNumberLength(number.number);
     const why = length === 'TOO_SHORT' ? 'too short' : length === 'TOO_LONG' ? 'too long' : 'not a possible length';
     return `${quote(value)} is ${why} for a number${where} (${number.nationalNumber.length} digits after the country code)`;
   }
@@ -116,7 +135,7 @@ function validity(value: string, number: PhoneNumber): string | undefined {
 function writtenForRegion(compact: string, number: PhoneNumber, region: CountryCode): boolean {
   const national = number.formatNational().replace(/\D/g, '');
   if (compact === national) return true;
-  const plan = new Metadata();
+  const plan = newMetadata();
   plan.selectNumberingPlan(region);
   const numbering = plan.numberingPlan as unknown as { nationalPrefix?: () => string | undefined; defaultIDDPrefix(): string | undefined; IDDPrefix(): string };
   const trunk = numbering.nationalPrefix?.();
@@ -145,7 +164,7 @@ function damaged(value: string, compact: string, region: CountryCode, problem?: 
 }
 
 function startsWithTrunk(compact: string, region: CountryCode): boolean {
-  const plan = new Metadata();
+  const plan = newMetadata();
   plan.selectNumberingPlan(region);
   const trunk = (plan.numberingPlan as unknown as { nationalPrefix?: () => string | undefined }).nationalPrefix?.();
   return trunk !== undefined && compact.startsWith(trunk);
@@ -153,7 +172,7 @@ function startsWithTrunk(compact: string, region: CountryCode): boolean {
 
 function validReading(text: string, region?: CountryCode): PhoneNumber | undefined {
   try {
-    const number = parsePhoneNumberWithError(text, { defaultCountry: region, extract: false });
+    const number = lib().parsePhoneNumberWithError(text, { defaultCountry: region, extract: false });
     return number.isValid() ? number : undefined;
   } catch {
     return undefined;
@@ -161,7 +180,7 @@ function validReading(text: string, region?: CountryCode): PhoneNumber | undefin
 }
 
 function refusal(value: string, compact: string, region: CountryCode | undefined, error: unknown): Parsed<never> {
-  const code = error instanceof ParseError ? error.message : String(error);
+  const code = error instanceof lib().ParseError ? error.message : String(error);
   if (code === 'INVALID_COUNTRY') {
     if (!compact.startsWith('+')) return bad(`${quote(value)} has no country code, and the location gives none; write it as + and the country code, then the number`);
     return bad(`${quote(value)} starts with a country code no country uses; check the digits after "+"`);
@@ -178,24 +197,27 @@ function refusal(value: string, compact: string, region: CountryCode | undefined
  * without parsing it again.
  */
 export function countryOfNumber(e164: string, expected?: string): string | undefined {
-  if (expected !== undefined && isSupportedCountry(expected)) {
-    const code = getCountryCallingCode(expected);
-    if (e164.startsWith(`+${code}`) && SOLE_HOLDER.get(code) === expected) return expected;
+  if (expected !== undefined && lib().isSupportedCountry(expected)) {
+    const code = lib().getCountryCallingCode(expected);
+    if (e164.startsWith(`+${code}`) && soleHolders().get(code) === expected) return expected;
   }
   try {
-    return parsePhoneNumberWithError(e164).country;
+    return lib().parsePhoneNumberWithError(e164).country;
   } catch {
     return undefined;
   }
 }
 
+let soleHolder: Map<string, string> | undefined;
 /** Country calling codes held by exactly one country: code → that country (from the library's metadata). */
-const SOLE_HOLDER: ReadonlyMap<string, string> = (() => {
-  const metadata = new Metadata() as unknown as { metadata: { country_calling_codes: Record<string, string[]> } };
-  const out = new Map<string, string>();
-  for (const [code, countries] of Object.entries(metadata.metadata.country_calling_codes)) if (countries.length === 1) out.set(code, countries[0]!);
-  return out;
-})();
+function soleHolders(): ReadonlyMap<string, string> {
+  if (soleHolder === undefined) {
+    const metadata = newMetadata() as unknown as { metadata: { country_calling_codes: Record<string, string[]> } };
+    soleHolder = new Map();
+    for (const [code, countries] of Object.entries(metadata.metadata.country_calling_codes)) if (countries.length === 1) soleHolder.set(code, countries[0]!);
+  }
+  return soleHolder;
+}
 
 function bad(reason: string): Parsed<never> {
   return { ok: false, reason };

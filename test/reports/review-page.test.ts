@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, testOutput } from '../helpers/browser.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { acmeDirectory, HEADER, meetingsUser } from '../helpers/directory.js';
+import { ROW_CODES } from '../../src/domain/codes.js';
 
 /**
  * The review page of a real run (the CLI in a child process) in a real Chromium. Screenshots go
@@ -82,7 +83,7 @@ describe('report.html in Chromium', () => {
       ['MISSING_PREFERRED_SITE', 'warning', 1],
     ]);
     const byCode = await page.$$eval('table:has(caption:text("By code")) tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(byCode[1]).toEqual(['INVALID_PHONE_NUMBER', 'Error', '2', 'The phone number is not in E.164 form (+ then up to 15 digits).']);
+    expect(byCode[1]).toEqual(['INVALID_PHONE_NUMBER', 'Error', '2', ROW_CODES.INVALID_PHONE_NUMBER]);
     const byColumn = await page.$$eval('table:has(caption:text("By column")) tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)));
     expect(byColumn).toEqual(expect.arrayContaining([['Phone Number', '2'], ['Jabber Calling', '1'], ['Jabber with Webex Teams', '1'], ['User ID/Email (Required)', '1'], ['Preferred Webex Site', '1']]));
 
