@@ -32,6 +32,7 @@ interface ImportArgs extends BackendArgs {
   resume?: string;
   delimiter?: string;
   headerMap?: string;
+  sheet?: string;
   concurrency: number;
   precheck?: boolean;
 }
@@ -40,7 +41,7 @@ const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';'
 
 function importOptions<T>(y: Argv<T>) {
   return backendOption(y)
-    .positional('file', { type: 'string', demandOption: true, describe: 'The users CSV (UTF-8; comma, semicolon or tab)' })
+    .positional('file', { type: 'string', demandOption: true, describe: 'The users file: a CSV (UTF-8; comma, semicolon or tab) or an Excel workbook (.xlsx), told apart by content' })
     .option('customer', { type: 'string', demandOption: true, describe: 'Customer id the users belong to' })
     .option('out', { type: 'string', describe: 'Folder for results.csv, errors.csv and summary.json', defaultDescription: './bulkhub-reports/<run id>/' })
     .option('mode', {
@@ -51,6 +52,7 @@ function importOptions<T>(y: Argv<T>) {
     .option('allow-removals', { type: 'boolean', describe: 'Apply even when the file removes more than 10 users and more than 10% of the customer' })
     .option('resume', { type: 'string', describe: 'Finish an unfinished run (re-running the same file does this too)' })
     .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
+    .option('sheet', { type: 'string', describe: "A workbook's sheet to read, by name", defaultDescription: 'the first visible sheet' })
     .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
     .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' });
 }
@@ -141,6 +143,7 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       outDir: argv.out,
       delimiter,
       extraAliases: argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined,
+      sheet: argv.sheet,
       concurrency: argv.concurrency,
       precheck: argv.precheck ?? false,
       logger,

@@ -17,6 +17,9 @@ export const FILE_CODES = {
   DUPLICATE_COLUMN: 'Two header cells name the same column.',
   AMBIGUOUS_DELIMITER: 'The header line does not tell which delimiter the file uses.',
   BAD_HEADER_MAP: 'The --header-map file is not valid.',
+  NOT_A_WORKBOOK: 'The file is a ZIP archive but not a readable Excel workbook (.xlsx): damaged, or another format.',
+  SHEET_NOT_FOUND: 'The workbook has no sheet of the name --sheet gives.',
+  FORMULA_WITHOUT_VALUE: 'A cell holds a formula with no saved result (bulkhub never runs formulas).',
 } as const;
 
 export const ROW_CODES = {

@@ -5,8 +5,12 @@ import type { Delimiter } from '../csv/sniff.js';
 import { RunRefused } from '../domain/codes.js';
 import type { IngestedRow } from '../journal/rows.js';
 import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js';
+import type { InputFormat } from './row-source.js';
 
 export interface ValidatedFile {
+  format: InputFormat;
+  /** The sheet read, for a workbook. */
+  sheet?: string;
   header: string[];
   unknownColumns: string[];
   delimiter: Delimiter;
@@ -73,7 +77,8 @@ export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize'>)
       await worker.terminate();
     }
   }
-  return { header: opened.header, unknownColumns: opened.unknownColumns, delimiter: opened.delimiter, fileSize: opened.fileSize, batches: batches(), end };
+  const { format, sheet, header, unknownColumns, delimiter, fileSize } = opened;
+  return { format, ...(sheet === undefined ? {} : { sheet }), header, unknownColumns, delimiter, fileSize, batches: batches(), end };
 }
 
 /**

@@ -35,6 +35,8 @@ export interface ImportOptions {
   resumeRunId?: string;
   delimiter?: ',' | ';' | '\t';
   extraAliases?: Record<string, string>;
+  /** The workbook's sheet to read (default: its first visible sheet). */
+  sheet?: string;
   concurrency?: number;
   windowSize?: number;
   /** Dry run only: ask the target about every planned add (Backend.precheck). */
@@ -78,7 +80,8 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
     rows.clear(); // an ingest cut short restarts from the top: nothing was applied yet
     try {
       const plan = batchPlanner(backend, ctx, { precheck: (options.precheck ?? false) && run.dryRun, concurrency: options.concurrency ?? 8 });
-      const read = await ingest(rows, { file, mode: run.mode, keepIntent: !run.dryRun, plan, progress, ...pick(options, 'delimiter', 'extraAliases') });
+      const read = await ingest(rows, { file, mode: run.mode, keepIntent: !run.dryRun, plan, progress, ...pick(options, 'delimiter', 'extraAliases', 'sheet') });
+      if (read.sheet !== undefined) logger.info({ sheet: read.sheet }, `reading sheet "${read.sheet}" of the workbook`);
       if (read.unknownColumns.length > 0) logger.warn({ code: 'UNKNOWN_COLUMN', columns: read.unknownColumns }, `ignored unknown columns: ${read.unknownColumns.join(', ')}`);
       if (read.blankLines > 0) logger.warn({ code: 'BLANK_LINES', count: read.blankLines }, `skipped ${read.blankLines} blank lines`);
       if (read.rows === 0) logger.warn({ code: 'NO_DATA_ROWS' }, 'the file has a header and no data rows');
