@@ -33,6 +33,7 @@ interface ImportArgs extends BackendArgs {
   delimiter?: string;
   headerMap?: string;
   sheet?: string;
+  reportFormat?: 'csv' | 'xlsx';
   concurrency: number;
   precheck?: boolean;
 }
@@ -53,6 +54,11 @@ function importOptions<T>(y: Argv<T>) {
     .option('resume', { type: 'string', describe: 'Finish an unfinished run (re-running the same file does this too)' })
     .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
     .option('sheet', { type: 'string', describe: "A workbook's sheet to read, by name", defaultDescription: 'the first visible sheet' })
+    .option('report-format', {
+      choices: ['csv', 'xlsx'] as const,
+      default: 'csv' as const,
+      describe: 'xlsx also writes results.xlsx and errors.xlsx (text cells; errors.xlsx imports back like errors.csv)',
+    })
     .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
     .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' });
 }
@@ -144,6 +150,7 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       delimiter,
       extraAliases: argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined,
       sheet: argv.sheet,
+      reportFormat: argv.reportFormat,
       concurrency: argv.concurrency,
       precheck: argv.precheck ?? false,
       logger,
@@ -185,6 +192,7 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
     ...(s.refusal ? [`  ${s.refusal.code}: ${s.refusal.message}`] : []),
     `Reports: ${reports.dir}`,
     ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
+    ...(s.outcome === 'file-refused' || argv.reportFormat !== 'xlsx' ? [] : [`  results.xlsx and errors.xlsx  the same, as Excel workbooks (errors.xlsx imports back too)`]),
     `  summary.json the counts`,
   ];
   if (!argv.quiet || argv.json) print(argv, { ...summary, reports }, lines.join('\n'));

@@ -12,7 +12,7 @@ import { claimRun, createRun, findUnfinishedRun, getRun, requireRun, setRunState
 import type { RunSummary } from '../journal/types.js';
 import { buildSummary, countRows } from '../reports/summary.js';
 import { hasLegacyLines, migrateJournal } from '../journal/schema.js';
-import { reportPaths, writeRowReports, writeSummary, type ReportPaths } from '../reports/write.js';
+import { reportPaths, writeRowReports, writeSummary, type ReportFormat, type ReportPaths } from '../reports/write.js';
 import { applyAll } from './apply-stage.js';
 import { hashFile } from './hash.js';
 import { ingest } from './ingest.js';
@@ -37,6 +37,8 @@ export interface ImportOptions {
   extraAliases?: Record<string, string>;
   /** The workbook's sheet to read (default: its first visible sheet). */
   sheet?: string;
+  /** `xlsx` writes results.xlsx and errors.xlsx beside the CSVs. */
+  reportFormat?: ReportFormat;
   concurrency?: number;
   windowSize?: number;
   /** Dry run only: ask the target about every planned add (Backend.precheck). */
@@ -88,14 +90,14 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
       markDuplicates(rows, read.duplicates);
       setRunState(db, run.id, 'planned', { header: read.header, delimiter: read.delimiter });
     } catch (error) {
-      if (error instanceof RunRefused) await refuse(db, run, paths, 'file-refused', error);
+      if (error instanceof RunRefused) await refuse(db, run, paths, 'file-refused', error, options.reportFormat);
       throw error;
     }
   }
 
   const removals = rows.countPlannedRemovals();
   const guard = removalGuard(removals, customer.userCount, run.allowRemovals);
-  if (guard && !run.dryRun) await refuse(db, run, paths, 'refused', guard);
+  if (guard && !run.dryRun) await refuse(db, run, paths, 'refused', guard, options.reportFormat);
 
   if (!run.dryRun) {
     setRunState(db, run.id, 'applying');
@@ -103,7 +105,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   }
   // A dry run goes on past the guard, to show every planned line, but says the real run would stop.
   const refusal = guard ? { code: guard.code, message: `The real run would be refused: ${guard.message}` } : undefined;
-  return finish(db, requireRun(db, run.id), rows, paths, resumed, refusal);
+  return finish(db, requireRun(db, run.id), rows, paths, resumed, refusal, options.reportFormat);
 }
 
 function openRun(options: ImportOptions, file: string, inputHash: string): { run: RunRecord; resumed: boolean } {
@@ -150,11 +152,11 @@ function openRun(options: ImportOptions, file: string, inputHash: string): { run
  * Ends a run that applies nothing. summary.json says why; for a tripped guard the planned rows
  * are reported too, so a person sees which users the file would have removed.
  */
-async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refused' | 'file-refused', error: RunRefused): Promise<never> {
+async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refused' | 'file-refused', error: RunRefused, format?: ReportFormat): Promise<never> {
   const rows = new RunRows(db, run.id);
   const refusal = { code: error.code, message: error.message + (error.line ? ` (line ${error.line})` : '') };
   if (state === 'file-refused') rows.clear();
-  else await writeRowReports(paths, getRun(db, run.id)!.header ?? [], rows.reportRows());
+  else await writeRowReports(paths, getRun(db, run.id)!.header ?? [], rows.reportRows(), format);
   const summary = buildSummary(getRun(db, run.id)!, countRows(rows), state, refusal);
   writeSummary(paths, summary);
   setRunState(db, run.id, state, { summary });
@@ -162,8 +164,8 @@ async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refuse
 }
 
 async function finish(db: Db, run: RunRecord, rows: RunRows, paths: ReportPaths, resumed: boolean,
-  refusal?: RunSummary['refusal']): Promise<ImportResult> {
-  await writeRowReports(paths, run.header ?? [], rows.reportRows());
+  refusal?: RunSummary['refusal'], format?: ReportFormat): Promise<ImportResult> {
+  await writeRowReports(paths, run.header ?? [], rows.reportRows(), format);
   const summary = buildSummary(run, countRows(rows), 'completed', refusal);
   writeSummary(paths, summary);
   setRunState(db, run.id, run.dryRun ? 'dry-run' : 'completed', { summary });

@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { headerKey, REPORT_COLUMNS } from '../domain/columns.js';
 import { neutralise } from '../csv/formula.js';
 import type { ReportRow, RunSummary } from '../journal/types.js';
+import { XlsxFile } from '../xlsx/write.js';
 
 /** The columns of results.csv, in the order the contract promises. */
 export const RESULT_COLUMNS = ['line', 'email', 'action', 'status', 'code', 'message'] as const;
@@ -14,10 +15,16 @@ export interface ReportPaths {
   results: string;
   errors: string;
   summary: string;
+  /** Written with `--report-format xlsx`, beside the CSVs. */
+  resultsXlsx: string;
+  errorsXlsx: string;
 }
 
 export function reportPaths(dir: string): ReportPaths {
-  return { dir, results: join(dir, 'results.csv'), errors: join(dir, 'errors.csv'), summary: join(dir, 'summary.json') };
+  return {
+    dir, results: join(dir, 'results.csv'), errors: join(dir, 'errors.csv'), summary: join(dir, 'summary.json'),
+    resultsXlsx: join(dir, 'results.xlsx'), errorsXlsx: join(dir, 'errors.xlsx'),
+  };
 }
 
 const BATCH = 1000;
@@ -29,17 +36,35 @@ const REPORT_KEYS = new Set(REPORT_COLUMNS.map(headerKey));
  * would run as a formula is neutralised. Each file is written under a temporary name and
  * renamed when complete: a crash never leaves a half report that looks whole.
  */
-export async function writeRowReports(paths: ReportPaths, header: readonly string[], rows: Iterable<ReportRow>): Promise<void> {
+export async function writeRowReports(paths: ReportPaths, header: readonly string[], rows: Iterable<ReportRow>, format: ReportFormat = 'csv'): Promise<void> {
   mkdirSync(paths.dir, { recursive: true });
   // A fed-back errors.csv already has our two columns: keep them out of the copy of its header.
   const kept = header.map((name, i) => (REPORT_KEYS.has(headerKey(name)) ? -1 : i)).filter((i) => i >= 0);
-  const results = new CsvFile(paths.results, [...RESULT_COLUMNS]);
-  const errors = new CsvFile(paths.errors, [...kept.map((i) => header[i]!), ...REPORT_COLUMNS]);
-  for (const row of rows) {
-    await results.add([String(row.line), row.email, row.action, row.status, row.code, row.message]);
-    if (row.status === 'error') await errors.add(errorRecord(row, header.length, kept));
+  const errorHeader = [...kept.map((i) => header[i]!), ...REPORT_COLUMNS];
+  const results: ReportFile[] = [new CsvFile(paths.results, [...RESULT_COLUMNS])];
+  const errors: ReportFile[] = [new CsvFile(paths.errors, errorHeader)];
+  if (format === 'xlsx') {
+    // The same records, in workbooks whose cells are text: no formula neutralising needed.
+    results.push(new XlsxFile(paths.resultsXlsx, RESULT_COLUMNS, 'Results'));
+    errors.push(new XlsxFile(paths.errorsXlsx, errorHeader, 'Errors'));
   }
-  await Promise.all([results.close(), errors.close()]);
+  for (const row of rows) {
+    const result = [String(row.line), row.email, row.action, row.status, row.code, row.message];
+    for (const file of results) await file.add(result);
+    if (row.status === 'error') {
+      const record = errorRecord(row, header.length, kept);
+      for (const file of errors) await file.add(record);
+    }
+  }
+  await Promise.all([...results, ...errors].map((file) => file.close()));
+}
+
+/** `csv`: results.csv and errors.csv; `xlsx`: results.xlsx and errors.xlsx as well. */
+export type ReportFormat = 'csv' | 'xlsx';
+
+interface ReportFile {
+  add(record: string[]): Promise<void>;
+  close(): Promise<void>;
 }
 
 /**
