@@ -72,10 +72,10 @@ export function addressText(l: CallingLocation): string {
 }
 
 /** Writes the PDF under a temporary name and renames it: a reader never sees half a file. */
-export function writeOrderSummary(db: Db, sub: Subscription, path: string, now: Date = new Date()): string {
+export async function writeOrderSummary(db: Db, sub: Subscription, path: string, now: Date = new Date()): Promise<string> {
   const target = resolve(path);
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(`${target}.partial`, renderPdf(orderSummaryLines(db, sub, now), { title: `Webex order summary ${sub.id}`, created: now }));
+  writeFileSync(`${target}.partial`, await renderPdf(orderSummaryLines(db, sub, now), { title: `Webex order summary ${sub.id}`, created: now }));
   renameSync(`${target}.partial`, target);
   return target;
 }
