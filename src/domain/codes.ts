@@ -6,7 +6,7 @@
 export const FILE_CODES = {
   UNREADABLE_INPUT: 'The input file cannot be read (missing, a directory, or no permission).',
   EMPTY_FILE: 'The file is empty or holds only blank lines.',
-  NOT_A_CSV: 'The file is a workbook, archive or other binary format saved with a .csv name.',
+  NOT_A_CSV: 'The file is an old .xls or protected workbook, an archive or another binary format (an .xlsx is read as a workbook).',
   UNSUPPORTED_ENCODING: 'The file is UTF-16 (or another non-UTF-8 encoding with a byte order mark).',
   INVALID_ENCODING: 'The file holds bytes that are not UTF-8 (for example Windows-1252).',
   UNCLOSED_QUOTE: 'A quoted field is never closed: every line after it would be misread.',
