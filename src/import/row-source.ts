@@ -3,7 +3,6 @@ import type { HeaderMap } from '../csv/header-map.js';
 import { openCsv, type CsvRecord, type CsvStats, type OpenCsvOptions } from '../csv/read.js';
 import type { Delimiter } from '../csv/sniff.js';
 import { RunRefused } from '../domain/codes.js';
-import { openUsersSheet } from '../xlsx/users-sheet.js';
 
 export type InputFormat = 'csv' | 'xlsx';
 
@@ -41,6 +40,8 @@ export async function openRowSource(path: string, options: RowSourceOptions = {}
     if (options.delimiter !== undefined) {
       throw new RunRefused('BAD_ARGUMENTS', `--delimiter is for CSV files; ${path} is an Excel workbook, whose cells need no delimiter.`);
     }
+    // Loaded for workbooks only: the zip and XML libraries would slow every other start of the program.
+    const { openUsersSheet } = await import('../xlsx/users-sheet.js');
     const sheet = await openUsersSheet(path, { ...definedOnly(options), fileSize: start.fileSize });
     return { format: 'xlsx', header: sheet.header, delimiter: ',', sheet: sheet.sheet, records: sheet.records, stats: sheet.stats };
   }

@@ -5,7 +5,6 @@ import { stringify } from 'csv-stringify/sync';
 import { headerKey, REPORT_COLUMNS } from '../domain/columns.js';
 import { neutralise } from '../csv/formula.js';
 import type { ReportRow, RunSummary } from '../journal/types.js';
-import { XlsxFile } from '../xlsx/write.js';
 
 /** The columns of results.csv, in the order the contract promises. */
 export const RESULT_COLUMNS = ['line', 'email', 'action', 'status', 'code', 'message'] as const;
@@ -44,7 +43,9 @@ export async function writeRowReports(paths: ReportPaths, header: readonly strin
   const results: ReportFile[] = [new CsvFile(paths.results, [...RESULT_COLUMNS])];
   const errors: ReportFile[] = [new CsvFile(paths.errors, errorHeader)];
   if (format === 'xlsx') {
-    // The same records, in workbooks whose cells are text: no formula neutralising needed.
+    // The same records, in workbooks whose cells are text: no formula neutralising needed. Loaded
+    // only when asked for, as the zip library would slow every other start of the program.
+    const { XlsxFile } = await import('../xlsx/write.js');
     results.push(new XlsxFile(paths.resultsXlsx, RESULT_COLUMNS, 'Results'));
     errors.push(new XlsxFile(paths.errorsXlsx, errorHeader, 'Errors'));
   }

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, renameSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import yazl from 'yazl';
 import { columnName, escapeCellText } from './cell-text.js';
@@ -47,12 +47,6 @@ export class XlsxFile {
     this.sheet.end();
     await this.done;
     renameSync(`${this.path}.partial`, this.path);
-  }
-
-  /** Stops without a file (the run failed). */
-  abort(): void {
-    this.sheet.destroy();
-    rmSync(`${this.path}.partial`, { force: true });
   }
 
   private row(cells: readonly string[], style: number): void {
