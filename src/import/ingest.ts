@@ -24,6 +24,8 @@ export interface IngestResult {
   format: InputFormat;
   sheet?: string;
   header: string[];
+  /** Per header cell, the canonical column it is read as, or null when ignored. */
+  columns: Array<string | null>;
   delimiter: string;
   unknownColumns: string[];
   blankLines: number;
@@ -52,5 +54,8 @@ export async function ingest(rows: RunRows, options: IngestOptions): Promise<Ing
   }
   options.progress.update(file.end.bytesRead, count);
   options.progress.finish();
-  return { format: file.format, ...(file.sheet === undefined ? {} : { sheet: file.sheet }), header: file.header, delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, duplicates };
+  return {
+    format: file.format, ...(file.sheet === undefined ? {} : { sheet: file.sheet }), header: file.header, columns: file.columns,
+    delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, duplicates,
+  };
 }

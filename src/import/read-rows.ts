@@ -12,6 +12,8 @@ export interface ValidatedFile {
   /** The sheet read, for a workbook. */
   sheet?: string;
   header: string[];
+  /** Per header cell, the canonical column it is read as, or null when ignored. */
+  columns: Array<string | null>;
   unknownColumns: string[];
   delimiter: Delimiter;
   fileSize: number;
@@ -77,8 +79,8 @@ export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize'>)
       await worker.terminate();
     }
   }
-  const { format, sheet, header, unknownColumns, delimiter, fileSize } = opened;
-  return { format, ...(sheet === undefined ? {} : { sheet }), header, unknownColumns, delimiter, fileSize, batches: batches(), end };
+  const { format, sheet, header, columns, unknownColumns, delimiter, fileSize } = opened;
+  return { format, ...(sheet === undefined ? {} : { sheet }), header, columns, unknownColumns, delimiter, fileSize, batches: batches(), end };
 }
 
 /**

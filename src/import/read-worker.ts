@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RunRefused } from '../domain/codes.js';
+import { COLUMNS } from '../domain/columns.js';
 import { validateRow, type RowLayout } from '../domain/row.js';
 import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js';
 import { openRowSource } from './row-source.js';
@@ -30,8 +31,14 @@ async function read(): Promise<void> {
   // The row source per format (CSV or workbook): from here on every row is handled alike.
   const csv = await openRowSource(request.file, { delimiter: request.delimiter, extraAliases: request.extraAliases, sheet: request.sheet });
   send({
-    kind: 'opened', format: csv.format, ...(csv.sheet === undefined ? {} : { sheet: csv.sheet }),
-    header: csv.header.names, unknownColumns: csv.header.unknown, delimiter: csv.delimiter, fileSize: csv.stats.fileSize,
+    kind: 'opened',
+    format: csv.format,
+    ...(csv.sheet === undefined ? {} : { sheet: csv.sheet }),
+    header: csv.header.names,
+    columns: csv.header.keys.map((key) => (key === null ? null : COLUMNS[key])),
+    unknownColumns: csv.header.unknown,
+    delimiter: csv.delimiter,
+    fileSize: csv.stats.fileSize,
   });
   const layout: RowLayout = { index: csv.header.index, width: csv.header.names.length };
   let batch: RowTuple[] = [];
