@@ -16,6 +16,11 @@
 //   report    bulkhub runs report of the import's run: the review page (report.html) built
 //             again from the journal; its size is printed under the table
 // Ratios to the baseline are what to compare: absolute times on shared machines drift.
+//
+// Then, for workbooks (--xlsx-rows, default 10,000 and 100,000), the same generated rows as an
+// Excel workbook (shared strings, as Excel writes them) and as a CSV, each imported into a fresh
+// directory: the peak memory of the workbook import is the number to watch (it should not grow
+// with the rows).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
@@ -27,6 +32,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', multiple: true },
+    'xlsx-rows': { type: 'string', multiple: true },
     dir: { type: 'string', default: join(root, '.bench') },
     cli: { type: 'string', default: join(root, 'dist/src/cli/main.js') },
     label: { type: 'string', default: 'current' },
@@ -35,6 +41,7 @@ const { values } = parseArgs({
   },
 });
 const sizes = (values.rows ?? ['100000', '1000000']).map(Number);
+const workbookSizes = (values['xlsx-rows'] ?? ['10000', '100000']).map(Number).filter((n) => n > 0);
 const dir = values.dir;
 mkdirSync(dir, { recursive: true });
 const rssProbe = join(root, 'scripts/bench/max-rss.mjs');
@@ -107,6 +114,44 @@ function benchSize(rows) {
   return { rows, results };
 }
 
+function generated(rows, extension) {
+  const file = join(dir, `users-${rows}.${extension}`);
+  if (!existsSync(file)) {
+    const args = [join(root, 'scripts/generate-users.mjs'), '--rows', String(rows), '--out', file, ...(extension === 'xlsx' ? ['--xlsx'] : [])];
+    const gen = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+    if (gen.status !== 0) throw new Error(`generator failed: ${gen.stderr}`);
+  }
+  return file;
+}
+
+/** The same rows imported from a workbook and from a CSV, each into a fresh directory. */
+function benchWorkbook(rows) {
+  const results = [];
+  for (const [name, extension] of [['import xlsx', 'xlsx'], ['import csv', 'csv']]) {
+    const file = generated(rows, extension);
+    const db = join(dir, `import-${extension}.db`);
+    freshDirectory(db);
+    const out = join(dir, `out-${extension}`);
+    const step = measure(name, [values.cli, 'users', 'import', file, '--customer', 'bench', '--quiet', '--db', db, '--out', out]);
+    step.rowsPerSecond = Math.round(rows / step.seconds);
+    step.summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    results.push(step);
+  }
+  const [xlsx, csv] = results;
+  for (const key of ['rows', 'added', 'errors']) {
+    if (xlsx.summary[key] !== csv.summary[key]) throw new Error(`the workbook and the CSV gave different ${key}: ${xlsx.summary[key]} and ${csv.summary[key]}`);
+  }
+  return { rows, results };
+}
+
+function workbookTable(runs) {
+  const lines = ['| rows | step | wall s | rows/s | peak RSS MB |', '|---:|---|---:|---:|---:|'];
+  for (const { rows, results } of runs) {
+    for (const r of results) lines.push(`| ${rows.toLocaleString('en')} | ${r.name} | ${r.seconds.toFixed(2)} | ${r.rowsPerSecond.toLocaleString('en')} | ${Math.round(r.rssMb)} |`);
+  }
+  return lines.join('\n');
+}
+
 function table(runs) {
   const lines = ['| rows | step | wall s | rows/s | × baseline | peak RSS MB |', '|---:|---|---:|---:|---:|---:|'];
   for (const { rows, results } of runs) {
@@ -123,8 +168,13 @@ const runs = sizes.map((rows) => {
   process.stderr.write(`bench: ${rows.toLocaleString('en')} rows...\n`);
   return benchSize(rows);
 });
+const workbookRuns = workbookSizes.map((rows) => {
+  process.stderr.write(`bench: workbook of ${rows.toLocaleString('en')} rows...\n`);
+  return benchWorkbook(rows);
+});
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}`;
-const text = `### ${values.label} (${new Date().toISOString().slice(0, 10)})\n\nMachine: ${machine}\n\n${table(runs)}\n`;
+const workbooks = workbookRuns.length > 0 ? `\nWorkbook (.xlsx) import against the same rows as a CSV:\n\n${workbookTable(workbookRuns)}\n` : '';
+const text = `### ${values.label} (${new Date().toISOString().slice(0, 10)})\n\nMachine: ${machine}\n\n${table(runs)}\n${workbooks}`;
 process.stdout.write(`${text}\n`);
 if (!values['no-write']) {
   const previous = existsSync(values.out) ? readFileSync(values.out, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`. Newest measurements last.\n';

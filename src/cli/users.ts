@@ -35,6 +35,8 @@ interface ImportArgs extends BackendArgs {
   delimiter?: string;
   reportDelimiter?: string;
   headerMap?: string;
+  sheet?: string;
+  reportFormat?: 'csv' | 'xlsx';
   concurrency: number;
   precheck?: boolean;
 }
@@ -43,7 +45,7 @@ const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';'
 
 function importOptions<T>(y: Argv<T>) {
   return backendOption(y)
-    .positional('file', { type: 'string', demandOption: true, describe: 'The users CSV (UTF-8; comma, semicolon or tab)' })
+    .positional('file', { type: 'string', demandOption: true, describe: 'The users file: a CSV (UTF-8; comma, semicolon or tab) or an Excel workbook (.xlsx), told apart by content' })
     .option('customer', { type: 'string', demandOption: true, describe: 'Customer id the users belong to' })
     .option('out', { type: 'string', describe: 'Folder for results.csv, errors.csv and summary.json', defaultDescription: './bulkhub-reports/<run id>/' })
     .option('mode', {
@@ -55,6 +57,12 @@ function importOptions<T>(y: Argv<T>) {
     .option('resume', { type: 'string', describe: 'Finish an unfinished run (re-running the same file does this too)' })
     .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
     .option('report-delimiter', { type: 'string', describe: 'Delimiter of results.csv and errors.csv: comma, semicolon or tab', defaultDescription: "the input file's" })
+    .option('sheet', { type: 'string', describe: "A workbook's sheet to read, by name", defaultDescription: 'the first visible sheet' })
+    .option('report-format', {
+      choices: ['csv', 'xlsx'] as const,
+      default: 'csv' as const,
+      describe: 'xlsx also writes results.xlsx and errors.xlsx (text cells; errors.xlsx imports back like errors.csv)',
+    })
     .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
     .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' });
 }
@@ -150,6 +158,8 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       delimiter,
       reportDelimiter,
       extraAliases: argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined,
+      sheet: argv.sheet,
+      reportFormat: argv.reportFormat,
       concurrency: argv.concurrency,
       precheck: argv.precheck ?? false,
       logger,
@@ -207,6 +217,7 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
     ...(s.refusal ? [`  ${s.refusal.code}: ${s.refusal.message}`] : []),
     `Reports: ${reports.dir}`,
     ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
+    ...(s.outcome === 'file-refused' || argv.reportFormat !== 'xlsx' ? [] : [`  results.xlsx and errors.xlsx  the same, as Excel workbooks (errors.xlsx imports back too)`]),
     `  summary.json the counts`,
     `  report.html  the review page: open it in a browser`,
   ];
