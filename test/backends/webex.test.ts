@@ -8,7 +8,7 @@ import { ACME, TOKEN, startFake } from '../fake-webex/fixture.js';
 describeBackendContract('webex (fake server)', async () => {
   const fake = await startFake();
   return {
-    backend: createWebexBackend({ baseUrl: fake.url, token: TOKEN, timeoutMs: 5_000 }),
+    backend: createWebexBackend({ baseUrl: fake.url, token: TOKEN, timeoutMs: 5_000, moves: { pollMs: 20, timeoutMs: 5_000 } }),
     customerId: ACME.id,
     locations: ACME.locations,
     site: ACME.site,

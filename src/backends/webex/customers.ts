@@ -31,7 +31,8 @@ export async function getWholesaleCustomer(client: WebexClient, id: string): Pro
   try {
     return (await client.get<WholesaleCustomer>(`/wholesale/customers/${encodeURIComponent(id)}`)).body;
   } catch (error) {
-    if (error instanceof WebexError && (error.status === 404 || error.status === 400)) return undefined;
+    // Only a 404 says the customer does not exist; a 400 is Webex refusing the request, in its words.
+    if (error instanceof WebexError && error.status === 404) return undefined;
     throw error;
   }
 }
