@@ -62,7 +62,7 @@ function load(): Promise<Loaded[]> {
       strict((doc.components as Json).schemas);
       // quick: the source files are not strictly valid OpenAPI 3.0 ($ref with siblings), which
       // openapi-backend would refuse to load; the operations and schemas themselves are fine.
-      const api = new OpenAPIBackend({ definition: doc as never, quick: true, strict: true, validate: true, ajvOpts: { strict: false } });
+      const api = new OpenAPIBackend({ definition: doc as never, quick: true, strict: true, validate: true, ajvOpts: { strict: false, allErrors: true } });
       await api.init();
       return { name, api, unchecked };
     }),
@@ -78,6 +78,8 @@ export interface Violation {
 /** Collects what the spec refuses, exchange by exchange; `assertClean` fails a test with all of it. */
 export class SpecReferee {
   readonly violations: Violation[] = [];
+  /** Every exchange seen, in order (tests look at what was sent). */
+  readonly exchanges: Exchange[] = [];
   checked = 0;
   private specs: Loaded[] = [];
 
@@ -90,6 +92,7 @@ export class SpecReferee {
   /** Checks one exchange with the fake: the request against its operation, the answer against its schema. */
   readonly check = (exchange: Exchange): void => {
     this.checked++;
+    this.exchanges.push(exchange);
     const query: Record<string, string | string[]> = {};
     for (const [key, value] of exchange.query) {
       const seen = query[key];

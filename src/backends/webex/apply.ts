@@ -231,7 +231,7 @@ async function settle(ctx: ApplyContext, s: Settle): Promise<void> {
   }
   const words = licenceWords(ctx, patch, new Set(result.licenses));
   if (result.status === 206 || words.missing.length > 0) {
-    throw new PartlyApplied(new WebexError(`Webex assigned only some of the licences (PATCH /licenses/users answered ${result.status})`, result.status, undefined), words, 'PATCH /licenses/users');
+    throw new PartlyApplied(new WebexError(`Webex assigned only some of the licences (PATCH /licenses/users answered ${result.status}).`, result.status, undefined), words, 'PATCH /licenses/users');
   }
 }
 

@@ -93,8 +93,8 @@ export function scrubSecrets(text: string, token?: string): string {
   if (token && token.length >= 4) {
     for (const form of new Set([token, encodeURIComponent(token)])) out = out.split(form).join('[redacted]');
   }
-  out = out.replace(/\b(Bearer|Basic)\s+[^\s"',;]+/gi, (_, scheme: string) => `${scheme[0]!.toUpperCase()}${scheme.slice(1).toLowerCase()} [redacted]`);
-  out = out.replace(/\b(Authorization)(["']?\s*[:=]\s*["']?)(?!Bearer|Basic)[^\s"',;]+/gi, '$1$2[redacted]');
+  out = out.replace(/\bBearer\s+[^\s"',;]+/gi, 'Bearer [redacted]');
+  out = out.replace(/\b(Authorization["']?\s*[:=]\s*["']?)(Basic\s+)?(?!Bearer\b)[^\s"',;]+/gi, (_, head: string, basic: string | undefined) => `${head}${basic ?? ''}[redacted]`);
   out = out.replace(/\b(access_token|refresh_token|id_token|client_secret|token)(["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi, '$1$2[redacted]');
   out = out.replace(/\beyJ[\w-]{6,}\.[\w-]{6,}\.[\w-]+/g, '[redacted]');
   return out;
