@@ -5,7 +5,7 @@ import { scrubSecrets } from '../backends/webex/retry.js';
 import { parseCountry, parseEmail } from '../backends/sqlite/validate.js';
 import { RunRefused } from '../domain/codes.js';
 import { NEEDS_NUMBER_AND_LOCATION, PACKAGE_COLUMN, PACKAGES, parsePackage, type PackageId } from '../domain/packages.js';
-import { parseAddress, parseLanguage, parseTimeZone } from '../provisioning/validate.js';
+import { parseAddress, parseCustomerName, parseLanguage, parseTimeZone } from '../provisioning/validate.js';
 import { webexConnection } from './backend-option.js';
 import { print, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
@@ -46,6 +46,7 @@ const DEFAULT_POLL_MS = 5_000;
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 
 export function buildProvisionRequest(argv: WebexCreateArgs): ProvisionRequest {
+  const name = parseCustomerName(argv.name);
   if (argv.id !== undefined) throw new RunRefused('BAD_ARGUMENTS', 'Webex gives the customer its id: drop --id with --backend webex (use --external-id for your own reference).');
   if (argv.org !== undefined) throw new RunRefused('BAD_ARGUMENTS', '--org names an organisation of the embedded directory; with --backend webex the customer gets a new organisation.');
   if (argv.template === undefined) throw new RunRefused('BAD_ARGUMENTS', 'With --backend webex, --template PROVISIONING_ID is required: the provisioning ID of the onboarding template in Partner Hub.');
@@ -60,9 +61,6 @@ export function buildProvisionRequest(argv: WebexCreateArgs): ProvisionRequest {
         `to attest it ("I verify that this customer is in a Webex-supported location"). Check that ${country} is supported, then add --supported-location.`,
     );
   }
-  const name = argv.name.trim();
-  if (name === '') throw new RunRefused('BAD_ARGUMENTS', 'The customer name is blank.');
-  if (name.includes('%')) throw new RunRefused('BAD_ARGUMENTS', `Webex does not accept a customer name containing "%": "${name}".`);
   const pkg = parsePackage(argv.package);
   if (!pkg) throw new RunRefused('BAD_ARGUMENTS', `Unknown package "${argv.package}"; use one of ${PACKAGES.map((p) => PACKAGE_COLUMN[p]).join(', ')}.`);
   const primaryEmail = parseEmail('Admin e-mail', argv.adminEmail);
