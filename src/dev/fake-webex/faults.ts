@@ -36,6 +36,8 @@ export interface RandomFaults {
   seed?: number;
   /** Share of requests answered 500/502/504 (half of them after applying) or 503. */
   serverError?: number;
+  /** The statuses `serverError` picks from (default 500, 502, 503, 504). */
+  serverErrorStatuses?: number[];
   /** Share of changing requests applied and then dropped without an answer. */
   dropAfterApply?: number;
   /** Share of requests answered late (`slowMs`) after applying. */
@@ -141,7 +143,8 @@ export class Faults {
     const roll = this.rng();
     let edge = r.serverError ?? 0;
     if (roll < edge) {
-      const status = [500, 502, 503, 504][Math.floor(this.rng() * 4)]!;
+      const statuses = r.serverErrorStatuses ?? [500, 502, 503, 504];
+      const status = statuses[Math.floor(this.rng() * statuses.length)]!;
       return status !== 503 && changing && this.rng() < 0.5 ? { kind: 'status-after-apply', status } : { kind: 'status', status };
     }
     edge += changing ? (r.dropAfterApply ?? 0) : 0;
