@@ -6,7 +6,7 @@ import { parseCountry, parseEmail } from '../backends/sqlite/validate.js';
 import { RunRefused } from '../domain/codes.js';
 import { NEEDS_NUMBER_AND_LOCATION, PACKAGE_COLUMN, PACKAGES, parsePackage, type PackageId } from '../domain/packages.js';
 import { parseAddress, parseCustomerName, parseLanguage, parseTimeZone } from '../provisioning/validate.js';
-import { webexConnection } from './backend-option.js';
+import { webexConnection, webexPollMs } from './backend-option.js';
 import { print, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { createLogger } from './log.js';
@@ -32,6 +32,7 @@ export interface WebexCreateArgs extends GlobalArgs {
   language?: string;
   externalId?: string;
   timeoutSeconds?: number;
+  subPartner?: string;
   [key: string]: unknown;
 }
 
@@ -88,13 +89,12 @@ export function buildProvisionRequest(argv: WebexCreateArgs): ProvisionRequest {
 /** Provisions, waits, prints the customer id (stdout) and the outcome (stderr); returns the exit code. */
 export async function createOnWebex(argv: WebexCreateArgs): Promise<number> {
   const request = buildProvisionRequest(argv);
-  const { baseUrl, token } = webexConnection();
+  const { baseUrl, token, subPartnerOrgId } = webexConnection(argv);
   const timeoutSeconds = argv.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new RunRefused('BAD_ARGUMENTS', '--timeout-seconds must be a positive number.');
-  const envPoll = Number(process.env.BULKHUB_WEBEX_POLL_MS);
-  const pollIntervalMs = Number.isFinite(envPoll) && envPoll > 0 ? envPoll : DEFAULT_POLL_MS;
+  const pollIntervalMs = webexPollMs(DEFAULT_POLL_MS);
   const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
-  const client = new WebexClient({ baseUrl, token, logger });
+  const client = new WebexClient({ baseUrl, token, logger, ...(subPartnerOrgId && { subPartnerOrgId }) });
   const say = (text: string): void => void process.stderr.write(`${scrubSecrets(text, token)}\n`);
   if (!argv.quiet) say(`bulkhub: creating Webex customer "${request.customerInfo!.name}" (externalId ${request.externalId}); waiting for Webex to provision it...`);
 

@@ -14,12 +14,14 @@ import { exportUsers } from '../reports/export.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { createLogger } from './log.js';
-import { backendOption, webexConnection, type BackendName } from './backend-option.js';
+import { backendOption, webexConnection, webexPollMs, type BackendName } from './backend-option.js';
+import { MOVE_DEFAULTS } from '../backends/webex/moves.js';
 import { progressDisplay } from './progress-display.js';
 
 interface BackendArgs extends GlobalArgs {
   backend: BackendName;
   concurrency?: number;
+  subPartner?: string;
 }
 
 interface ImportArgs extends BackendArgs {
@@ -165,8 +167,11 @@ async function importUsers(argv: ImportArgs): Promise<number> {
  */
 function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger): Backend {
   if (argv.backend === 'webex') {
-    const { baseUrl, token } = webexConnection();
-    return createWebexBackend({ baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger });
+    const { baseUrl, token, subPartnerOrgId } = webexConnection(argv);
+    return createWebexBackend({
+      baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger, moves: { ...MOVE_DEFAULTS, pollMs: webexPollMs(MOVE_DEFAULTS.pollMs) },
+      ...(subPartnerOrgId && { subPartnerOrgId }),
+    });
   }
   migrateDirectory(db!);
   return createSqliteBackend(db!);

@@ -25,6 +25,14 @@ export interface WholesaleCustomer {
   packages?: string[];
   errors?: CustomerError[];
   resourceDetails?: { packages?: Array<{ name: string; status: string; errors?: CustomerError[]; warnings?: CustomerError[] }> };
+  address?: { addressLine1?: string; addressLine2?: string; city?: string; stateOrProvince?: string; zipOrPostalCode?: string; country?: string };
+}
+
+/** Every Wholesale customer of the partner (offset and max: the spec declares no Link for this list). */
+export async function listWholesaleCustomers(client: WebexClient): Promise<WholesaleCustomer[]> {
+  const all: WholesaleCustomer[] = [];
+  for await (const page of client.list<WholesaleCustomer>('/wholesale/customers', {}, { paging: 'offset', max: 100 })) all.push(...page);
+  return all;
 }
 
 export async function getWholesaleCustomer(client: WebexClient, id: string): Promise<WholesaleCustomer | undefined> {
