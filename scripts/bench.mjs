@@ -6,6 +6,7 @@
 //   npm run bench -- --no-write            print only
 //   npm run bench -- --cli path/main.js    measure another build (e.g. an older commit)
 //   npm run bench -- --webex-runs 5        the Webex step 5 times (default 3; 0 leaves it out)
+//   npm run bench -- --rows 0              the Webex step alone
 //
 // For each size it generates a deterministic file (scripts/generate-users.mjs) and runs, each
 // as its own child process with its wall time and peak resident memory:
@@ -42,7 +43,7 @@ const { values } = parseArgs({
     'webex-rows': { type: 'string', default: '300' },
   },
 });
-const sizes = (values.rows ?? ['100000', '1000000']).map(Number);
+const sizes = (values.rows ?? ['100000', '1000000']).map(Number).filter((rows) => rows > 0);
 const dir = values.dir;
 mkdirSync(dir, { recursive: true });
 const rssProbe = join(root, 'scripts/bench/max-rss.mjs');
@@ -156,7 +157,7 @@ const webexRuns = Number(values['webex-runs']);
 const webex = webexRuns > 0 ? benchWebex(webexRuns, Number(values['webex-rows'])) : [];
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}`;
 const webexText = webex.length > 0 ? `\n${webexTable(webex)}\n` : '';
-const text = `### ${values.label} (${new Date().toISOString().slice(0, 10)})\n\nMachine: ${machine}\n\n${table(runs)}\n${webexText}`;
+const text = `### ${values.label} (${new Date().toISOString().slice(0, 10)})\n\nMachine: ${machine}\n\n${runs.length > 0 ? `${table(runs)}\n` : ''}${webexText}`;
 process.stdout.write(`${text}\n`);
 if (!values['no-write']) {
   const previous = existsSync(values.out) ? readFileSync(values.out, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`. Newest measurements last.\n';
