@@ -152,5 +152,5 @@ describe('users import --backend webex (the built CLI against the fake Webex)', 
     expect(db.prepare('SELECT backend FROM journal_runs').pluck().all()).toEqual(['webex']);
     db.close();
     expect(existsSync(join(dir, 'out', 'summary.json'))).toBe(true);
-  });
+  }, 180_000); // every existing user is read with GET /people/{id} (the one source of roles and licences): 1,100 users take a while
 });
