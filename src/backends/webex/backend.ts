@@ -163,8 +163,11 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
 
     async getCustomer(customerId: string): Promise<CustomerFacts> {
       try {
+        // The subscribers need only the customer id: listed while the organisation is read.
+        const listing = takeSnapshot(customerId);
+        listing.catch(() => undefined); // an unknown customer is said by facts(), first
         const org = await facts(customerId, true);
-        const list = await takeSnapshot(customerId);
+        const list = await listing;
         return { customerId, name: customerId, locations: org.locations.map((l) => l.name), sites: org.sites, userCount: list.byEmail.size };
       } catch (error) {
         return fail(error, `reading customer ${customerId}`);
