@@ -72,7 +72,7 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
 
 const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
   command: 'validate <file>',
-  describe: 'Same as "import --dry-run": every check and the full plan, nothing changed',
+  describe: 'Same as "import --dry-run": every check and the full plan, nothing changed (with --backend webex also the rules Webex enforces beyond seed 004)',
   builder: (y) =>
     importOptions(y).option('precheck', { type: 'boolean', describe: 'With --backend webex: ask Webex to validate every planned add' }) as Argv<ImportArgs>,
   handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true })),

@@ -41,6 +41,7 @@ process.stdout.write(
     `  export WEBEX_ACCESS_TOKEN=${token}   # a throwaway token this fake accepts`,
     `  npx bulkhub users import samples/clean-add.csv --backend webex --customer ${demo.id} --dry-run --precheck`,
     `  npx bulkhub users import samples/clean-add.csv --backend webex --customer ${demo.id}`,
+    `  npx bulkhub customers show ${demo.id} --backend webex`,
     '',
     'Ctrl-C stops it; its state lives in memory only.',
     '',
