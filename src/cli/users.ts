@@ -17,6 +17,8 @@ import { createLogger } from './log.js';
 import { backendOption, webexConnection, webexPollMs, type BackendName } from './backend-option.js';
 import { MOVE_DEFAULTS } from '../backends/webex/moves.js';
 import { progressDisplay } from './progress-display.js';
+import { errorTable, listErrors, moreErrors } from './error-table.js';
+import { RunRows } from '../journal/rows.js';
 
 interface BackendArgs extends GlobalArgs {
   backend: BackendName;
@@ -33,6 +35,7 @@ interface ImportArgs extends BackendArgs {
   allowRemovals?: boolean;
   resume?: string;
   delimiter?: string;
+  reportDelimiter?: string;
   headerMap?: string;
   concurrency: number;
   precheck?: boolean;
@@ -53,6 +56,7 @@ function importOptions<T>(y: Argv<T>) {
     .option('allow-removals', { type: 'boolean', describe: 'Apply even when the file removes more than 10 users and more than 10% of the customer' })
     .option('resume', { type: 'string', describe: 'Finish an unfinished run (re-running the same file does this too)' })
     .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
+    .option('report-delimiter', { type: 'string', describe: 'Delimiter of results.csv and errors.csv: comma, semicolon or tab', defaultDescription: "the input file's" })
     .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
     .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' });
 }
@@ -118,6 +122,10 @@ async function importUsers(argv: ImportArgs): Promise<number> {
   if (argv.delimiter !== undefined && delimiter === undefined) {
     throw new RunRefused('BAD_ARGUMENTS', `--delimiter must be comma, semicolon or tab, not "${argv.delimiter}".`);
   }
+  const reportDelimiter = argv.reportDelimiter === undefined ? undefined : DELIMITERS[argv.reportDelimiter];
+  if (argv.reportDelimiter !== undefined && reportDelimiter === undefined) {
+    throw new RunRefused('BAD_ARGUMENTS', `--report-delimiter must be comma, semicolon or tab, not "${argv.reportDelimiter}".`);
+  }
   if (argv.precheck && !argv.dryRun) throw new RunRefused('BAD_ARGUMENTS', '--precheck only goes with --dry-run (or users validate).');
   if (argv.precheck && argv.backend !== 'webex') throw new RunRefused('BAD_ARGUMENTS', '--precheck asks Webex: it needs --backend webex.');
   const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
@@ -142,6 +150,7 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       resumeRunId: argv.resume,
       outDir: argv.out,
       delimiter,
+      reportDelimiter,
       extraAliases: argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined,
       concurrency: argv.concurrency,
       precheck: argv.precheck ?? false,
@@ -149,11 +158,15 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       progress: progressDisplay(logger, { quiet: argv.quiet }),
     });
     report(argv, result.summary, result.reports, result);
+    printFirstErrors(argv, db, result.summary, result.reports);
     if (result.summary.refusal) return EXIT.NOT_APPLIED;
     return result.summary.errors > 0 ? EXIT.ROW_ERRORS : EXIT.OK;
   } catch (error) {
     const refused = error as RunRefused & { reports?: ReportPaths; summary?: RunSummary };
-    if (refused instanceof RunRefused && refused.summary && refused.reports) report(argv, refused.summary, refused.reports);
+    if (refused instanceof RunRefused && refused.summary && refused.reports) {
+      report(argv, refused.summary, refused.reports);
+      printFirstErrors(argv, db, refused.summary, refused.reports);
+    }
     throw error;
   } finally {
     await backend.close();
@@ -177,17 +190,30 @@ function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger): Bac
   return createSqliteBackend(db!);
 }
 
+/** How many error rows the end of an import shows; the rest are in errors.csv and "runs show --errors". */
+const FIRST_ERRORS = 5;
+
+/** After the summary, the first error rows: a person sees what went wrong without opening a file. */
+function printFirstErrors(argv: ImportArgs, db: Db, summary: RunSummary, reports: ReportPaths): void {
+  if (argv.quiet || argv.json || summary.errors === 0) return;
+  const listing = listErrors(new RunRows(db, summary.runId), { limit: FIRST_ERRORS });
+  const more = moreErrors(listing, reports.errors, summary.runId);
+  process.stdout.write(['', `First errors (${listing.rows.length} of ${listing.total}):`, errorTable(listing.rows), ...(more ? [more] : [])].join('\n') + '\n');
+}
+
 function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, result?: ImportResult): void {
   const s = summary;
   const what = s.dryRun ? 'Dry run' : 'Run';
   const verb = s.dryRun ? 'would be ' : '';
   const lines = [
     `${what} ${s.runId}${result?.resumed ? ' (resumed)' : ''}: ${s.outcome === 'completed' ? 'completed' : 'NOTHING APPLIED'}`,
-    `  ${s.rows} rows: ${s.added} ${verb}added, ${s.modified} ${verb}modified, ${s.removed} ${verb}removed, ${s.unchanged} unchanged, ${s.warnings} warnings, ${s.errors} errors`,
+    `  ${s.rows} rows: ${s.added} ${verb}added, ${s.modified} ${verb}modified, ${s.removed} ${verb}removed, ${s.unchanged} unchanged, ${s.warnings} warnings, ${s.errors} errors` +
+      (s.notApplied > 0 ? `, ${s.notApplied} not applied (the changes the file asked for; nothing was changed)` : ''),
     ...(s.refusal ? [`  ${s.refusal.code}: ${s.refusal.message}`] : []),
     `Reports: ${reports.dir}`,
     ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
     `  summary.json the counts`,
+    `  report.html  the review page: open it in a browser`,
   ];
   if (!argv.quiet || argv.json) print(argv, { ...summary, reports }, lines.join('\n'));
 }
