@@ -14,7 +14,8 @@ import { exportUsers } from '../reports/export.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { createLogger } from './log.js';
-import { backendOption, webexConnection, type BackendName } from './backend-option.js';
+import { backendOption, webexConnection, webexPollMs, type BackendName } from './backend-option.js';
+import { MOVE_DEFAULTS } from '../backends/webex/moves.js';
 import { progressDisplay } from './progress-display.js';
 import { errorTable, listErrors, moreErrors } from './error-table.js';
 import { RunRows } from '../journal/rows.js';
@@ -22,6 +23,7 @@ import { RunRows } from '../journal/rows.js';
 interface BackendArgs extends GlobalArgs {
   backend: BackendName;
   concurrency?: number;
+  subPartner?: string;
 }
 
 interface ImportArgs extends BackendArgs {
@@ -82,7 +84,7 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
 
 const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
   command: 'validate <file>',
-  describe: 'Same as "import --dry-run": every check and the full plan, nothing changed',
+  describe: 'Same as "import --dry-run": every check and the full plan, nothing changed (with --backend webex also the rules Webex enforces beyond seed 004)',
   builder: (y) =>
     importOptions(y).option('precheck', { type: 'boolean', describe: 'With --backend webex: ask Webex to validate every planned add' }) as Argv<ImportArgs>,
   handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true })),
@@ -188,8 +190,11 @@ async function importUsers(argv: ImportArgs): Promise<number> {
  */
 function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger): Backend {
   if (argv.backend === 'webex') {
-    const { baseUrl, token } = webexConnection();
-    return createWebexBackend({ baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger });
+    const { baseUrl, token, subPartnerOrgId } = webexConnection(argv);
+    return createWebexBackend({
+      baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger, moves: { ...MOVE_DEFAULTS, pollMs: webexPollMs(MOVE_DEFAULTS.pollMs) },
+      ...(subPartnerOrgId && { subPartnerOrgId }),
+    });
   }
   migrateDirectory(db!);
   return createSqliteBackend(db!);

@@ -45,6 +45,8 @@ export const ROW_CODES = {
   USER_EXISTS: 'The user was added by someone else in the meantime.',
   USER_NOT_FOUND: 'The user was removed by someone else in the meantime.',
   BACKEND_ERROR: 'The target refused or failed the change; the message has its words.',
+  NOT_A_CALLING_USER: 'Webex: an extension, phone number or location for a user whose package has no calling (Webex Meetings).',
+  PARTLY_APPLIED: 'Webex refused a change after applying part of it; the message says what landed and what did not.',
 } as const;
 
 export const WARNING_CODES = {
