@@ -14,7 +14,8 @@ import { exportUsers } from '../reports/export.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { createLogger } from './log.js';
-import { backendOption, webexConnection, type BackendName } from './backend-option.js';
+import { backendOption, webexConnection, webexPollMs, type BackendName } from './backend-option.js';
+import { MOVE_DEFAULTS } from '../backends/webex/moves.js';
 import { progressDisplay } from './progress-display.js';
 import { errorTable, listErrors, moreErrors } from './error-table.js';
 import { RunRows } from '../journal/rows.js';
@@ -22,6 +23,7 @@ import { RunRows } from '../journal/rows.js';
 interface BackendArgs extends GlobalArgs {
   backend: BackendName;
   concurrency?: number;
+  subPartner?: string;
 }
 
 interface ImportArgs extends BackendArgs {
@@ -35,6 +37,8 @@ interface ImportArgs extends BackendArgs {
   delimiter?: string;
   reportDelimiter?: string;
   headerMap?: string;
+  sheet?: string;
+  reportFormat?: 'csv' | 'xlsx';
   concurrency: number;
   precheck?: boolean;
 }
@@ -43,7 +47,7 @@ const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';'
 
 function importOptions<T>(y: Argv<T>) {
   return backendOption(y)
-    .positional('file', { type: 'string', demandOption: true, describe: 'The users CSV (UTF-8; comma, semicolon or tab)' })
+    .positional('file', { type: 'string', demandOption: true, describe: 'The users file: a CSV (UTF-8; comma, semicolon or tab) or an Excel workbook (.xlsx), told apart by content' })
     .option('customer', { type: 'string', demandOption: true, requiresArg: true, describe: 'Customer id the users belong to' })
     .option('out', { type: 'string', requiresArg: true, describe: 'Folder for results.csv, errors.csv and summary.json', defaultDescription: './bulkhub-reports/<run id>/' })
     .option('mode', {
@@ -55,6 +59,12 @@ function importOptions<T>(y: Argv<T>) {
     .option('resume', { type: 'string', requiresArg: true, describe: 'Finish an unfinished run (re-running the same file does this too)' })
     .option('delimiter', { type: 'string', requiresArg: true, describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
     .option('report-delimiter', { type: 'string', requiresArg: true, describe: 'Delimiter of results.csv and errors.csv: comma, semicolon or tab', defaultDescription: "the input file's" })
+    .option('sheet', { type: 'string', requiresArg: true, describe: "A workbook's sheet to read, by name", defaultDescription: 'the first visible sheet' })
+    .option('report-format', {
+      choices: ['csv', 'xlsx'] as const,
+      default: 'csv' as const,
+      describe: 'xlsx also writes results.xlsx and errors.xlsx (text cells; errors.xlsx imports back like errors.csv)',
+    })
     .option('header-map', { type: 'string', requiresArg: true, describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
     .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' });
 }
@@ -74,7 +84,7 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
 
 const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
   command: 'validate <file>',
-  describe: 'Same as "import --dry-run": every check and the full plan, nothing changed',
+  describe: 'Same as "import --dry-run": every check and the full plan, nothing changed (with --backend webex also the rules Webex enforces beyond the CSV rules)',
   builder: (y) =>
     importOptions(y).option('precheck', { type: 'boolean', describe: 'With --backend webex: ask Webex to validate every planned add' }) as Argv<ImportArgs>,
   handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true })),
@@ -150,6 +160,8 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       delimiter,
       reportDelimiter,
       extraAliases: argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined,
+      sheet: argv.sheet,
+      reportFormat: argv.reportFormat,
       concurrency: argv.concurrency,
       precheck: argv.precheck ?? false,
       logger,
@@ -178,8 +190,11 @@ async function importUsers(argv: ImportArgs): Promise<number> {
  */
 function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger): Backend {
   if (argv.backend === 'webex') {
-    const { baseUrl, token } = webexConnection();
-    return createWebexBackend({ baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger });
+    const { baseUrl, token, subPartnerOrgId } = webexConnection(argv);
+    return createWebexBackend({
+      baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger, moves: { ...MOVE_DEFAULTS, pollMs: webexPollMs(MOVE_DEFAULTS.pollMs) },
+      ...(subPartnerOrgId && { subPartnerOrgId }),
+    });
   }
   migrateDirectory(db!);
   return createSqliteBackend(db!);
@@ -208,6 +223,7 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
     ...(s.fileWarnings ?? []).map((w) => `  ${w.code}: ${w.message}`),
     `Reports: ${reports.dir}`,
     ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
+    ...(s.outcome === 'file-refused' || argv.reportFormat !== 'xlsx' ? [] : [`  results.xlsx and errors.xlsx  the same, as Excel workbooks (errors.xlsx imports back too)`]),
     `  summary.json the counts`,
     `  report.html  the review page: open it in a browser`,
   ];

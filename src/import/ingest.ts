@@ -4,6 +4,7 @@ import { DuplicateFinder } from '../journal/cross-checks.js';
 import type { IngestedRow, RunRows } from '../journal/rows.js';
 import type { Progress } from './progress.js';
 import { readValidatedRows } from './read-rows.js';
+import type { InputFormat } from './row-source.js';
 
 export interface IngestOptions {
   file: string;
@@ -16,10 +17,14 @@ export interface IngestOptions {
   extraAliases?: Record<string, string>;
   /** Lower-case location name → ISO country: the reader reads national phone numbers in it. */
   countries?: Record<string, string>;
+  /** The workbook's sheet to read. */
+  sheet?: string;
   progress: Progress;
 }
 
 export interface IngestResult {
+  format: InputFormat;
+  sheet?: string;
   header: string[];
   /** Per header cell, the canonical column it is read as, or null when ignored. */
   columns: Array<string | null>;
@@ -42,8 +47,8 @@ export interface IngestResult {
  * on a second thread (read-rows.ts) while this one plans and writes; memory holds a few batches.
  */
 export async function ingest(rows: RunRows, options: IngestOptions): Promise<IngestResult> {
-  const { file: path, mode, delimiter, extraAliases, countries } = options;
-  const file = await readValidatedRows({ file: path, mode, delimiter, extraAliases, countries });
+  const { file: path, mode, delimiter, extraAliases, countries, sheet } = options;
+  const file = await readValidatedRows({ file: path, mode, delimiter, extraAliases, countries, sheet });
   const duplicates = new DuplicateFinder();
   let count = 0;
   options.progress.start('validating', file.fileSize, 'bytes');
@@ -55,6 +60,9 @@ export async function ingest(rows: RunRows, options: IngestOptions): Promise<Ing
   }
   options.progress.update(file.end.bytesRead, count);
   options.progress.finish();
-  return { header: file.header, columns: file.columns, delimiter: file.delimiter, unknownColumns: file.unknownColumns, ignoredColumns: file.ignoredColumns,
-    decoratedColumns: file.decoratedColumns, blankLines: file.end.blankLines, rows: count, duplicates };
+  return {
+    format: file.format, ...(file.sheet === undefined ? {} : { sheet: file.sheet }), header: file.header, columns: file.columns,
+    delimiter: file.delimiter, unknownColumns: file.unknownColumns, ignoredColumns: file.ignoredColumns, decoratedColumns: file.decoratedColumns,
+    blankLines: file.end.blankLines, rows: count, duplicates,
+  };
 }

@@ -3,10 +3,11 @@ import type { Backend } from '../backends/port.js';
 import { rowError, type Issue } from '../domain/codes.js';
 import { COLUMNS } from '../domain/columns.js';
 import { quote } from '../domain/fields.js';
-import { planRow, type Plan, type PlanContext } from '../domain/plan.js';
+import type { Plan, PlanContext } from '../domain/plan.js';
 import type { DirectoryUser } from '../domain/user.js';
 import type { IngestedRow } from '../journal/rows.js';
 import { lookUp } from './lookup.js';
+import { planForTarget } from './target-plan.js';
 
 export interface PlanOptions {
   /** Dry run only: ask the target about every planned add (Backend.precheck). */
@@ -34,7 +35,7 @@ export function batchPlanner(backend: Backend, ctx: PlanContext, options: PlanOp
     const current = await lookUp(backend, ctx.customerId, planned.map((row) => row.key!));
     const elsewhere = await otherCustomers(backend, ctx.customerId, planned, current);
     const plans = planned.map((row) =>
-      planRow(row.intent ?? row.draft!.intent, current.get(row.key!), ctx, { draft: row.draft, elsewhere: elsewhere.get(row.key!) }));
+      planForTarget(backend, row.intent ?? row.draft!.intent, current.get(row.key!), ctx, { draft: row.draft, elsewhere: elsewhere.get(row.key!) }));
     const inUse = await numbersInUse(backend, ctx.customerId, planned, plans, current);
     const refusals = precheck ? await precheckAdds(precheck, plans.map((plan, i) => (inUse[i] ? { ...plan, op: undefined } : plan)), limit) : [];
     planned.forEach((row, i) => {

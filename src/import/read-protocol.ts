@@ -2,6 +2,7 @@ import type { Delimiter } from '../csv/sniff.js';
 import type { Issue, FileCode, RunCode, ProvisioningCode } from '../domain/codes.js';
 import type { Draft, ImportMode } from '../domain/row.js';
 import type { Intent } from '../domain/user.js';
+import type { InputFormat } from './row-source.js';
 
 /** What the reader thread is asked to read (its workerData). */
 export interface ReadRequest {
@@ -12,6 +13,8 @@ export interface ReadRequest {
   extraAliases?: Record<string, string>;
   /** Lower-case location name → ISO country (CustomerFacts.locationCountries): national numbers are read in it. */
   countries?: Record<string, string>;
+  /** The workbook's sheet to read. */
+  sheet?: string;
 }
 
 /**
@@ -23,7 +26,7 @@ export type RowTuple = [line: number, email: string, key: string | null, intent:
 
 /** Reader thread → main thread, in this order: opened, rows…, then end (or refused / failed at any point). */
 export type ToMain =
-  | { kind: 'opened'; header: string[]; columns: Array<string | null>; unknownColumns: string[]; ignoredColumns: string[];
+  | { kind: 'opened'; format: InputFormat; sheet?: string; header: string[]; columns: Array<string | null>; unknownColumns: string[]; ignoredColumns: string[];
       decoratedColumns: Array<{ name: string; column: string }>; delimiter: Delimiter; fileSize: number }
   /**
    * A batch as two JSON texts: `rows` the RowTuples, `cells` the rows' cells in the same order

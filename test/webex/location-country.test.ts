@@ -11,12 +11,13 @@ describe('Webex locations carry their country into the customer facts', () => {
 
   it('reads address.country of GET /locations; a location without one has no country', async () => {
     fake = await startFake();
-    // The fake keeps its locations as plain records and lists them as they are: give one the
-    // address Webex returns (GET /locations: address{address1, city, country, ...}).
-    const [amsterdam] = fake.state.orgOf(ACME.id)!.locations;
-    Object.assign(amsterdam!, { address: { address1: 'Damrak 1', city: 'Amsterdam', country: 'nl' } });
+    // The fake keeps its locations as plain records and lists them as they are: one in Sweden
+    // (written in lower case), one without an address.
+    const [amsterdam, rotterdam] = fake.state.orgOf(ACME.id)!.locations;
+    Object.assign(amsterdam!, { address: { address1: 'Kungsgatan 1', city: 'Göteborg', country: 'se' } });
+    delete (rotterdam as { address?: unknown }).address;
     const facts = await backendFor(fake).getCustomer(ACME.id);
-    expect(facts.locationCountries).toEqual({ 'amsterdam hq': 'NL' });
+    expect(facts.locationCountries).toEqual({ 'amsterdam hq': 'SE' });
     expect(facts.locations.sort()).toEqual([...ACME.locations].sort());
   });
 });
