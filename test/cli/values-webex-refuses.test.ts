@@ -2,25 +2,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSqliteBackend } from '../../src/backends/sqlite/backend.js';
-import { addLocation, addSite, createCustomer } from '../../src/backends/sqlite/directory.js';
-import { migrateDirectory } from '../../src/backends/sqlite/schema.js';
 import { openDb } from '../../src/db/open.js';
-import { runCli, tempDir } from '../helpers/cli.js';
-import { readReport } from '../helpers/directory.js';
+import { runCli } from '../helpers/cli.js';
+import { acmeDirectory, readReport } from '../helpers/directory.js';
 
 /**
  * The issue's customer: acme, with Amsterdam HQ and Rotterdam in NL, the site acme.webex.com,
  * and anna.jansen@acme.example already there with extension 0101 and number +31201110101.
  */
 async function acme(): Promise<{ dir: string; db: string; run(name: string, lines: string[], ...more: string[]): Promise<Run> }> {
-  const dir = tempDir();
-  const dbPath = join(dir, 'bulkhub.db');
+  const { dir, db: dbPath } = acmeDirectory({ adminEmail: 'admin@acme.example', locations: [{ name: 'Amsterdam HQ', country: 'NL' }, { name: 'Rotterdam', country: 'NL' }] });
   const db = openDb(dbPath);
-  migrateDirectory(db);
-  createCustomer(db, { id: 'acme', name: 'Acme BV', adminEmail: 'admin@acme.example', package: 'webex_suite' });
-  addLocation(db, { customerId: 'acme', name: 'Amsterdam HQ', country: 'NL' });
-  addLocation(db, { customerId: 'acme', name: 'Rotterdam', country: 'NL' });
-  addSite(db, { customerId: 'acme', url: 'acme.webex.com' });
   const backend = createSqliteBackend(db);
   const added = await backend.apply({
     kind: 'add', customerId: 'acme', email: 'anna.jansen@acme.example', package: 'webex_calling',

@@ -8,15 +8,20 @@ import { tempDir } from './cli.js';
 
 export const HEADER = COLUMN_KEYS.map((k) => COLUMNS[k]).join(',');
 
-/** A fresh folder with a directory holding customer `acme`: two locations, one site, its admin. */
-export function acmeDirectory(): { dir: string; db: string; write(name: string, text: string): string } {
+/**
+ * A fresh folder with a directory holding customer `acme`: two locations (Amsterdam HQ and
+ * Utrecht in NL, unless `options.locations` names others), one site, its admin.
+ */
+export function acmeDirectory(options: { adminEmail?: string; locations?: Array<{ name: string; country: string }> } = {}):
+  { dir: string; db: string; write(name: string, text: string): string } {
   const dir = tempDir();
   const dbPath = join(dir, 'bulkhub.db');
   const db = openDb(dbPath);
   migrateDirectory(db);
-  createCustomer(db, { id: 'acme', name: 'Acme BV', adminEmail: 'admin@acme.nl', package: 'webex_suite' });
-  addLocation(db, { customerId: 'acme', name: 'Amsterdam HQ', country: 'NL' });
-  addLocation(db, { customerId: 'acme', name: 'Utrecht', country: 'NL' });
+  createCustomer(db, { id: 'acme', name: 'Acme BV', adminEmail: options.adminEmail ?? 'admin@acme.nl', package: 'webex_suite' });
+  for (const { name, country } of options.locations ?? [{ name: 'Amsterdam HQ', country: 'NL' }, { name: 'Utrecht', country: 'NL' }]) {
+    addLocation(db, { customerId: 'acme', name, country });
+  }
   addSite(db, { customerId: 'acme', url: 'acme.webex.com' });
   db.close();
   return {
