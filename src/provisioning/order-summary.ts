@@ -1,6 +1,7 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Db } from '../db/open.js';
+import { writeFileWhole } from '../reports/partial-file.js';
 import { organisationFacts } from './organisations.js';
 import { renderPdf, type PdfLine } from './pdf.js';
 import { SERVICE_NAME, pendingSteps, subscriptionState, type CallingLocation, type Subscription } from './subscription-state.js';
@@ -75,7 +76,6 @@ export function addressText(l: CallingLocation): string {
 export function writeOrderSummary(db: Db, sub: Subscription, path: string, now: Date = new Date()): string {
   const target = resolve(path);
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(`${target}.partial`, renderPdf(orderSummaryLines(db, sub, now), { title: `Webex order summary ${sub.id}`, created: now }));
-  renameSync(`${target}.partial`, target);
+  writeFileWhole(target, renderPdf(orderSummaryLines(db, sub, now), { title: `Webex order summary ${sub.id}`, created: now }));
   return target;
 }

@@ -1,9 +1,9 @@
-import { createWriteStream, mkdirSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { mkdirSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { headerKey, REPORT_COLUMNS } from '../domain/columns.js';
-import { neutralise } from '../csv/formula.js';
+import { csvText, UTF8_BOM } from '../csv/write.js';
+import { partialStream, writeFileWhole } from './partial-file.js';
 import type { ReportRow, RunSummary } from '../journal/types.js';
 
 /** The columns of results.csv, in the order the contract promises. */
@@ -35,11 +35,16 @@ export async function writeRowReports(paths: ReportPaths, header: readonly strin
   const kept = header.map((name, i) => (REPORT_KEYS.has(headerKey(name)) ? -1 : i)).filter((i) => i >= 0);
   const results = new CsvFile(paths.results, [...RESULT_COLUMNS]);
   const errors = new CsvFile(paths.errors, [...kept.map((i) => header[i]!), ...REPORT_COLUMNS]);
-  for (const row of rows) {
-    await results.add([String(row.line), row.email, row.action, row.status, row.code, row.message]);
-    if (row.status === 'error') await errors.add(errorRecord(row, header.length, kept));
+  try {
+    for (const row of rows) {
+      await results.add([String(row.line), row.email, row.action, row.status, row.code, row.message]);
+      if (row.status === 'error') await errors.add(errorRecord(row, header.length, kept));
+    }
+    await Promise.all([results.close(), errors.close()]);
+  } finally {
+    results.discard();
+    errors.discard();
   }
-  await Promise.all([results.close(), errors.close()]);
 }
 
 /**
@@ -56,19 +61,23 @@ function errorRecord(row: ReportRow, width: number, kept: readonly number[]): st
 
 export function writeSummary(paths: ReportPaths, summary: RunSummary): void {
   mkdirSync(paths.dir, { recursive: true });
-  const partial = `${paths.summary}.partial`;
-  writeFileSync(partial, `${JSON.stringify(summary, null, 2)}\n`);
-  renameSync(partial, paths.summary);
+  writeFileWhole(paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
 }
 
 /** A CSV report being written: batched, with backpressure, renamed into place on close. */
 class CsvFile {
+  private readonly file: ReturnType<typeof partialStream>;
   private readonly out: WriteStream;
   private batch: string[][] = [];
+  private failure: Error | undefined;
+  private closed = false;
 
-  constructor(private readonly path: string, header: string[]) {
-    this.out = createWriteStream(`${path}.partial`);
-    this.out.write('\uFEFF');
+  constructor(path: string, header: string[]) {
+    this.file = partialStream(path);
+    this.out = this.file.stream;
+    // Kept until the next write or close asks: a full disk must fail the run, never crash it.
+    this.out.on('error', (error) => (this.failure ??= error));
+    this.out.write(UTF8_BOM);
     this.batch.push(header);
   }
 
@@ -78,16 +87,25 @@ class CsvFile {
   }
 
   private async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.batch.length === 0) return;
-    const text = stringify(this.batch.map((r) => r.map(neutralise)), { record_delimiter: '\r\n' });
+    const text = csvText(this.batch);
     this.batch = [];
-    if (!this.out.write(text)) await once(this.out, 'drain');
+    if (!this.out.write(text)) await Promise.race([once(this.out, 'drain'), once(this.out, 'close')]);
+    if (this.failure) throw this.failure;
   }
 
   async close(): Promise<void> {
     await this.flush();
     this.out.end();
-    await once(this.out, 'close');
-    renameSync(`${this.path}.partial`, this.path);
+    if (!this.out.closed) await once(this.out, 'close');
+    if (this.failure) throw this.failure;
+    this.file.commit();
+    this.closed = true;
+  }
+
+  /** Removes the temporary file of a report that was not completed. */
+  discard(): void {
+    if (!this.closed) this.file.discard();
   }
 }
