@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from './helpers/cli.js';
+import { renderProblems, ROOT, tempDir } from './helpers/cli.js';
 import { readReport } from './helpers/directory.js';
 import { readPdf } from './helpers/pdf.js';
 
@@ -18,7 +18,7 @@ describe('samples/story.sh', () => {
       env: { ...process.env, STORY_DIR: dir, NO_COLOR: '1' },
       encoding: 'utf8',
     });
-    expect(run.stderr.split('\n').filter((l) => l.startsWith('bulkhub:'))).toEqual([]);
+    expect(renderProblems(run.stderr).split('\n').filter((l) => l.startsWith('bulkhub:'))).toEqual([]);
     expect(run.status).toBe(0);
     const out = run.stdout;
     for (const expected of [

@@ -16,6 +16,7 @@ import { EXIT } from './exit-codes.js';
 import { createLogger } from './log.js';
 import { backendOption, webexConnection, type BackendName } from './backend-option.js';
 import { progressDisplay } from './progress-display.js';
+import { whileStoppable } from './signals.js';
 
 interface BackendArgs extends GlobalArgs {
   backend: BackendName;
@@ -27,9 +28,11 @@ interface ImportArgs extends BackendArgs {
   customer: string;
   dryRun?: boolean;
   out?: string;
-  mode: 'add-remove' | 'add-only';
+  mode?: 'add-remove' | 'add-only';
   allowRemovals?: boolean;
   resume?: string;
+  newRun?: boolean;
+  replaceReports?: boolean;
   delimiter?: string;
   headerMap?: string;
   concurrency: number;
@@ -45,11 +48,20 @@ function importOptions<T>(y: Argv<T>) {
     .option('out', { type: 'string', describe: 'Folder for results.csv, errors.csv and summary.json', defaultDescription: './bulkhub-reports/<run id>/' })
     .option('mode', {
       choices: ['add-remove', 'add-only'] as const,
-      default: 'add-remove' as const,
+      defaultDescription: 'add-remove',
       describe: 'add-remove honours FALSE (removes basic licences; all packages FALSE removes the user); add-only ignores every FALSE',
     })
     .option('allow-removals', { type: 'boolean', describe: 'Apply even when the file removes more than 10 users and more than 10% of the customer' })
-    .option('resume', { type: 'string', describe: 'Finish an unfinished run (re-running the same file does this too)' })
+    .option('resume', {
+      type: 'string',
+      describe: 'Finish an unfinished run as it was started (re-running the same file with the same options does this too); --out may name a new report folder',
+    })
+    .option('new-run', {
+      type: 'boolean',
+      describe: 'Start a new run even though this file has an unfinished run (left as it is; close it with "runs abandon RUN_ID")',
+      conflicts: 'resume',
+    })
+    .option('replace-reports', { type: 'boolean', describe: 'Replace the reports of another run in --out (never done otherwise)' })
     .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
     .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
     .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' });
@@ -65,7 +77,7 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
       .example('$0 users import samples/clean-add.csv --customer acme', 'add the users of a file')
       .example('$0 users import nightly.csv --customer acme --dry-run', 'see what would change')
       .example('$0 users import errors.csv --customer acme', 'feed a fixed error report back in') as Argv<ImportArgs>,
-  handler: (argv) => runCommand(() => importUsers(argv)),
+  handler: (argv) => runCommand(() => importUsers(argv), { resumeCommand: (runId) => resumeCommand(argv, runId) }),
 };
 
 const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
@@ -73,7 +85,7 @@ const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
   describe: 'Same as "import --dry-run": every check and the full plan, nothing changed',
   builder: (y) =>
     importOptions(y).option('precheck', { type: 'boolean', describe: 'With --backend webex: ask Webex to validate every planned add' }) as Argv<ImportArgs>,
-  handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true })),
+  handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true }), { resumeCommand: (runId) => resumeCommand(argv, runId) }),
 };
 
 interface ExportArgs extends BackendArgs {
@@ -129,23 +141,29 @@ async function importUsers(argv: ImportArgs): Promise<number> {
     throw error;
   }
   try {
-    const result = await runImport({
+    const extraAliases = argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined;
+    const onSignal = (signal: NodeJS.Signals): void =>
+      logger.warn({ signal }, `${signal}: stopping at the next safe point, with nothing half-done (send it again to stop at once)`);
+    const result = await whileStoppable(onSignal, (stop) => runImport({
       file: argv.file,
       customerId: argv.customer,
       db,
       backend,
       mode: argv.mode,
       dryRun: argv.dryRun ?? false,
-      allowRemovals: argv.allowRemovals ?? false,
+      allowRemovals: argv.allowRemovals,
       resumeRunId: argv.resume,
+      newRun: argv.newRun ?? false,
+      replaceReports: argv.replaceReports ?? false,
       outDir: argv.out,
       delimiter,
-      extraAliases: argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined,
+      extraAliases,
       concurrency: argv.concurrency,
       precheck: argv.precheck ?? false,
       logger,
       progress: progressDisplay(logger, { quiet: argv.quiet }),
-    });
+      stop,
+    }));
     report(argv, result.summary, result.reports, result);
     if (result.summary.refusal) return EXIT.NOT_APPLIED;
     return result.summary.errors > 0 ? EXIT.ROW_ERRORS : EXIT.OK;
@@ -157,6 +175,23 @@ async function importUsers(argv: ImportArgs): Promise<number> {
     await backend.close();
     db.close();
   }
+}
+
+/**
+ * The exact command that resumes a stopped run: the same file, customer, target and database,
+ * and the run's id (which brings back every other option the run was started with).
+ */
+export function resumeCommand(argv: ImportArgs, runId: string): string {
+  const words = ['bulkhub', 'users', 'import', argv.file, '--customer', argv.customer];
+  if (argv.backend !== 'sqlite') words.push('--backend', argv.backend);
+  if (argv.db) words.push('--db', argv.db);
+  words.push('--resume', runId);
+  return words.map(shellWord).join(' ');
+}
+
+/** A word as a POSIX shell reads it back: bare when safe, else in single quotes. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -176,6 +211,8 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
   const s = summary;
   const what = s.dryRun ? 'Dry run' : 'Run';
   const verb = s.dryRun ? 'would be ' : '';
+  // A refused file gets summary.json alone: name only the files that were written.
+  const written = s.outcome === 'file-refused' ? { dir: reports.dir, summary: reports.summary } : reports;
   const lines = [
     `${what} ${s.runId}${result?.resumed ? ' (resumed)' : ''}: ${s.outcome === 'completed' ? 'completed' : 'NOTHING APPLIED'}`,
     `  ${s.rows} rows: ${s.added} ${verb}added, ${s.modified} ${verb}modified, ${s.removed} ${verb}removed, ${s.unchanged} unchanged, ${s.warnings} warnings, ${s.errors} errors`,
@@ -184,5 +221,8 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
     ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
     `  summary.json the counts`,
   ];
-  if (!argv.quiet || argv.json) print(argv, { ...summary, reports }, lines.join('\n'));
+  if (argv.json) print(argv, { ...summary, reports: written }, '');
+  else if (!argv.quiet) print(argv, {}, lines.join('\n'));
+  // Quiet still says, in one line, that a run did not go well (a refusal is printed on stderr too).
+  else if (s.errors > 0 || s.refusal) print(argv, {}, `${what} ${s.runId}: ${s.refusal ? `NOTHING APPLIED (${s.refusal.code})` : `${s.errors} of ${s.rows} rows have errors`}; see ${s.refusal ? written.summary : reports.errors}`);
 }

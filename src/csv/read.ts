@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse, type Options, type Parser } from 'csv-parse';
@@ -29,6 +30,8 @@ export interface OpenedCsv {
   records: AsyncIterable<CsvRecord>;
   /** Counters that grow while `records` is consumed. */
   stats: CsvStats;
+  /** SHA-256 (`sha256:` + hex) of every byte read: the whole file once `records` is exhausted. */
+  inputHash(): string;
 }
 
 export interface OpenCsvOptions {
@@ -66,7 +69,15 @@ const MiB = 1024 * 1024;
 export async function openCsv(path: string, options: OpenCsvOptions = {}): Promise<OpenedCsv> {
   const { handle, fileSize } = await openInput(path);
   const stream = handle.createReadStream({ highWaterMark: 64 * 1024 });
-  const raw = await readRecords(stream, { ...options, fileSize }).catch((error: unknown) => {
+  // Hashed as it is read: a pipe or a device gives its bytes once, and the hash must be of the bytes applied.
+  const hash = createHash('sha256');
+  async function* hashed(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of stream) {
+      hash.update(chunk as Buffer);
+      yield chunk as Buffer;
+    }
+  }
+  const raw = await readRecords(hashed(), { ...options, fileSize }).catch((error: unknown) => {
     stream.destroy();
     throw error;
   });
@@ -82,7 +93,7 @@ export async function openCsv(path: string, options: OpenCsvOptions = {}): Promi
     }
     throw error;
   }
-  return { header, delimiter: raw.delimiter, hadBom: raw.hadBom, records: raw.records, stats: raw.stats };
+  return { header, delimiter: raw.delimiter, hadBom: raw.hadBom, records: raw.records, stats: raw.stats, inputHash: () => `sha256:${hash.digest('hex')}` };
 }
 
 async function openInput(path: string): Promise<{ handle: FileHandle; fileSize: number }> {

@@ -13,6 +13,8 @@ export interface ApplyOptions {
   /** Lines taken per round: marked in flight together, looked up together, finished together. */
   windowSize: number;
   progress: Progress;
+  /** Called between windows, where nothing is half-done: may throw to stop the run there (a signal). */
+  checkpoint?: () => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
   // Windows go forward in line order; a line never returns to pending, so a keyset is exact.
   let after = 0;
   for (;;) {
+    options.checkpoint?.();
     const window = rows.nextWindow(['pending', 'in_flight'], after, options.windowSize);
     if (window.length === 0) break;
     const apply = async (): Promise<void> => {

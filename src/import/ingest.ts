@@ -15,6 +15,8 @@ export interface IngestOptions {
   delimiter?: Delimiter;
   extraAliases?: Record<string, string>;
   progress: Progress;
+  /** Called between batches: may throw to stop the run there (a signal), with nothing half-written. */
+  checkpoint?: () => void;
 }
 
 export interface IngestResult {
@@ -23,6 +25,8 @@ export interface IngestResult {
   unknownColumns: string[];
   blankLines: number;
   rows: number;
+  /** SHA-256 of the bytes read, in the same pass (`sha256:` + hex). */
+  inputHash: string;
   /** What the cross-row checks need of every line seen (see cross-checks.ts). */
   duplicates: DuplicateFinder;
 }
@@ -44,8 +48,9 @@ export async function ingest(rows: RunRows, options: IngestOptions): Promise<Ing
     duplicates.add(rows.add(batch.rows, batch.cells, options.keepIntent));
     count += batch.rows.length;
     options.progress.update(batch.bytesRead, count);
+    options.checkpoint?.();
   }
   options.progress.update(file.end.bytesRead, count);
   options.progress.finish();
-  return { header: file.header, delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, duplicates };
+  return { header: file.header, delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, inputHash: file.end.inputHash, duplicates };
 }

@@ -1,5 +1,5 @@
 import type { Delimiter } from '../csv/sniff.js';
-import type { Issue, FileCode, RunCode, ProvisioningCode } from '../domain/codes.js';
+import type { Issue, RunRefused } from '../domain/codes.js';
 import type { ImportMode } from '../domain/row.js';
 import type { Intent } from '../domain/user.js';
 
@@ -27,8 +27,9 @@ export type ToMain =
    * an array of objects is cloned field by field, which cost more than the validating.
    */
   | { kind: 'rows'; rows: string; cells: string; bytesRead: number }
-  | { kind: 'end'; blankLines: number; bytesRead: number }
-  | { kind: 'refused'; code: FileCode | RunCode | ProvisioningCode; message: string; line?: number; column?: string }
+  /** `inputHash`: SHA-256 of every byte read, in the same pass (`sha256:` + hex). */
+  | { kind: 'end'; blankLines: number; bytesRead: number; inputHash: string }
+  | { kind: 'refused'; code: RunRefused['code']; message: string; line?: number; column?: string }
   | { kind: 'failed'; message: string };
 
 /** Main thread → reader thread: a batch was taken, the reader may run further ahead. */

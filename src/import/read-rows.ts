@@ -14,7 +14,7 @@ export interface ValidatedFile {
   /** Validated rows in file order, a batch at a time; can be iterated once. */
   batches: AsyncIterable<ValidatedBatch>;
   /** Filled in when `batches` is exhausted. */
-  end: { blankLines: number; bytesRead: number };
+  end: { blankLines: number; bytesRead: number; inputHash: string };
 }
 
 /** Rows in file order, and their cells as the journal stores them (a JSON array, one entry per row). */
@@ -54,13 +54,13 @@ export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize'>)
     await worker.terminate();
     throw error;
   }
-  const end = { blankLines: 0, bytesRead: 0 };
+  const end = { blankLines: 0, bytesRead: 0, inputHash: '' };
   async function* batches(): AsyncGenerator<ValidatedBatch> {
     try {
       for (;;) {
         const message = await inbox.next();
         if (message.kind === 'end') {
-          Object.assign(end, { blankLines: message.blankLines, bytesRead: message.bytesRead });
+          Object.assign(end, { blankLines: message.blankLines, bytesRead: message.bytesRead, inputHash: message.inputHash });
           return;
         }
         if (message.kind !== 'rows') continue;

@@ -45,7 +45,7 @@ async function read(): Promise<void> {
     if (batch.length >= request.batchSize) await flush();
   }
   if (batch.length > 0) await flush();
-  send({ kind: 'end', blankLines: csv.stats.blankLines, bytesRead: csv.stats.bytesRead });
+  send({ kind: 'end', blankLines: csv.stats.blankLines, bytesRead: csv.stats.bytesRead, inputHash: csv.inputHash() });
 }
 
 read().catch((error: unknown) => {

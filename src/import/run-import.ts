@@ -1,14 +1,27 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Backend } from '../backends/port.js';
 import type { Db } from '../db/open.js';
-import { RunRefused } from '../domain/codes.js';
+import { FILE_CODES, RunRefused, RunStopped } from '../domain/codes.js';
+import { describeFault } from '../domain/faults.js';
 import { COLUMNS } from '../domain/columns.js';
 import { planContext } from '../domain/plan.js';
 import type { ImportMode } from '../domain/row.js';
 import { markDuplicates } from '../journal/cross-checks.js';
 import { RunRows } from '../journal/rows.js';
-import { claimRun, createRun, findUnfinishedRun, getRun, requireRun, setRunState, type RunRecord } from '../journal/runs.js';
+import {
+  claimRun,
+  createRun,
+  findUnfinishedRun,
+  getRun,
+  listUnfinishedRuns,
+  requireRun,
+  setRunOutDir,
+  setRunState,
+  type RunOptions,
+  type RunRecord,
+} from '../journal/runs.js';
 import type { RunSummary } from '../journal/types.js';
 import { buildSummary, countRows } from '../reports/summary.js';
 import { hasLegacyLines, migrateJournal } from '../journal/schema.js';
@@ -17,6 +30,8 @@ import { applyAll } from './apply-stage.js';
 import { hashFile } from './hash.js';
 import { ingest } from './ingest.js';
 import { batchPlanner } from './plan-stage.js';
+import { checkFreeSpace, checkReportFolder, spaceNeeded } from './prechecks.js';
+import { optionDifferences, describeDifferences } from './run-options.js';
 import { silentProgress, type Progress } from './progress.js';
 import { removalGuard } from './removal-guard.js';
 
@@ -25,14 +40,22 @@ export interface ImportOptions {
   customerId: string;
   db: Db;
   backend: Backend;
+  /**
+   * The options that decide what a run does: undefined means "not given" (the default for a
+   * new run; the run's own when resuming). A run is resumed only with the options it started with.
+   */
   mode?: ImportMode;
   dryRun?: boolean;
   allowRemovals?: boolean;
   /** Report folder; by default a new folder per run under `reportsRoot`. */
   outDir?: string;
   reportsRoot?: string;
-  /** Resume this run; without it an unfinished run of the same file is resumed anyway. */
+  /** Resume this run; without it an unfinished run of the same file with the same options is resumed anyway. */
   resumeRunId?: string;
+  /** Start a new run even when the file has an unfinished run (which is then left as it is). */
+  newRun?: boolean;
+  /** Replace reports already in `outDir` (otherwise a folder holding another run's reports is refused). */
+  replaceReports?: boolean;
   delimiter?: ',' | ';' | '\t';
   extraAliases?: Record<string, string>;
   concurrency?: number;
@@ -41,6 +64,8 @@ export interface ImportOptions {
   precheck?: boolean;
   logger: Logger;
   progress?: Progress;
+  /** Asked at every safe point (between batches, between windows): a signal there stops the run, resumable. */
+  stop?: () => NodeJS.Signals | undefined;
 }
 
 export interface ImportResult {
@@ -61,10 +86,13 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const progress = options.progress ?? silentProgress;
   migrateJournal(db);
   const file = resolve(options.file);
-  const inputHash = await hashFile(file);
+  const input = inspectInput(file);
+  // A regular file is hashed first: that is how an unfinished run of it is found. A pipe or a
+  // device can be read once only: it is hashed while it is read (ingest), never beforehand.
+  const inputHash = input.regular || (options.resumeRunId && !resumesIngest(db, options.resumeRunId)) ? await hashFile(file) : undefined;
   const customer = await backend.getCustomer(options.customerId);
 
-  const { run, resumed } = openRun(options, file, inputHash);
+  const { run, resumed } = openRun(options, file, inputHash, input);
   backend.tagRun?.(run.id);
   const rows = new RunRows(db, run.id);
   const paths = reportPaths(run.outDir);
@@ -73,41 +101,123 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
     logger.warn({ backend: backend.name, columns: backend.unmanaged }, `${backend.name} has no API for ${backend.unmanaged.map((k) => COLUMNS[k]).join(' and ')}: those columns are validated but not applied`);
   }
   logger.info({ runId: run.id, customerId: run.customerId, file, resumed, dryRun: run.dryRun }, resumed ? 'resuming run' : 'run started');
+  const checkpoint = (phase: string): void => {
+    const signal = options.stop?.();
+    if (signal) throw new RunStopped('INTERRUPTED', `Run ${run.id} stopped on ${signal} at a safe point while ${phase}; ${standing(rows)}`, run.id, signal);
+  };
 
-  if (run.state === 'ingesting') {
-    rows.clear(); // an ingest cut short restarts from the top: nothing was applied yet
-    try {
-      const plan = batchPlanner(backend, ctx, { precheck: (options.precheck ?? false) && run.dryRun, concurrency: options.concurrency ?? 8 });
-      const read = await ingest(rows, { file, mode: run.mode, keepIntent: !run.dryRun, plan, progress, ...pick(options, 'delimiter', 'extraAliases') });
-      if (read.unknownColumns.length > 0) logger.warn({ code: 'UNKNOWN_COLUMN', columns: read.unknownColumns }, `ignored unknown columns: ${read.unknownColumns.join(', ')}`);
-      if (read.blankLines > 0) logger.warn({ code: 'BLANK_LINES', count: read.blankLines }, `skipped ${read.blankLines} blank lines`);
-      if (read.rows === 0) logger.warn({ code: 'NO_DATA_ROWS' }, 'the file has a header and no data rows');
-      markDuplicates(rows, read.duplicates);
-      setRunState(db, run.id, 'planned', { header: read.header, delimiter: read.delimiter });
-    } catch (error) {
-      if (error instanceof RunRefused) await refuse(db, run, paths, 'file-refused', error);
-      throw error;
+  try {
+    if (run.state === 'ingesting') {
+      rows.clear(); // an ingest cut short restarts from the top: nothing was applied yet
+      try {
+        const plan = batchPlanner(backend, ctx, { precheck: (options.precheck ?? false) && run.dryRun, concurrency: options.concurrency ?? 8 });
+        const { delimiter, headerMap } = run.options ?? { delimiter: options.delimiter, headerMap: options.extraAliases };
+        const read = await ingest(rows, {
+          file, mode: run.mode, keepIntent: !run.dryRun, plan, progress, checkpoint: () => checkpoint('reading the file'),
+          ...(delimiter ? { delimiter } : {}), ...(headerMap ? { extraAliases: headerMap } : {}),
+        });
+        settleInputHash(db, run, read.inputHash, file);
+        if (read.unknownColumns.length > 0) logger.warn({ code: 'UNKNOWN_COLUMN', columns: read.unknownColumns }, `ignored unknown columns: ${read.unknownColumns.join(', ')}`);
+        if (read.blankLines > 0) logger.warn({ code: 'BLANK_LINES', count: read.blankLines }, `skipped ${read.blankLines} blank lines`);
+        if (read.rows === 0) logger.warn({ code: 'NO_DATA_ROWS' }, 'the file has a header and no data rows');
+        markDuplicates(rows, read.duplicates);
+        setRunState(db, run.id, 'planned', { header: read.header, delimiter: read.delimiter });
+      } catch (error) {
+        if (error instanceof RunRefused && error.code in FILE_CODES) await refuse(db, run, paths, 'file-refused', error);
+        throw error;
+      }
     }
-  }
 
-  const removals = rows.countPlannedRemovals();
-  const guard = removalGuard(removals, customer.userCount, run.allowRemovals);
-  if (guard && !run.dryRun) await refuse(db, run, paths, 'refused', guard);
+    const removals = rows.countPlannedRemovals();
+    const guard = removalGuard(removals, customer.userCount, run.allowRemovals);
+    if (guard && !run.dryRun) await refuse(db, run, paths, 'refused', guard);
 
-  if (!run.dryRun) {
-    setRunState(db, run.id, 'applying');
-    await applyAll(rows, backend, ctx, { concurrency: options.concurrency ?? 8, windowSize: options.windowSize ?? 500, progress });
+    if (!run.dryRun) {
+      setRunState(db, run.id, 'applying');
+      await applyAll(rows, backend, ctx, { concurrency: options.concurrency ?? 8, windowSize: options.windowSize ?? 500, progress, checkpoint: () => checkpoint('applying') });
+    }
+    // A dry run goes on past the guard, to show every planned line, but says the real run would stop.
+    const refusal = guard ? { code: guard.code, message: `The real run would be refused: ${guard.message}` } : undefined;
+    return await finish(db, requireRun(db, run.id), rows, paths, resumed, refusal);
+  } catch (error) {
+    throw stopped(db, run, rows, error);
   }
-  // A dry run goes on past the guard, to show every planned line, but says the real run would stop.
-  const refusal = guard ? { code: guard.code, message: `The real run would be refused: ${guard.message}` } : undefined;
-  return finish(db, requireRun(db, run.id), rows, paths, resumed, refusal);
 }
 
-function openRun(options: ImportOptions, file: string, inputHash: string): { run: RunRecord; resumed: boolean } {
-  const { db, backend } = options;
+/**
+ * What a run's failure means once the run exists. A refusal (a bad file, the removal guard)
+ * ended the run with nothing applied and goes on as it is. Anything else (a fault of the disk or
+ * the database, the target refusing the token, a signal) stops the run where it is, unfinished:
+ * every line is recorded or will be settled against the target on resume.
+ */
+function stopped(db: Db, run: RunRecord, rows: RunRows, error: unknown): unknown {
+  if (error instanceof RunStopped) return error;
+  const state = getRunSafely(db, run.id)?.state;
+  if (error instanceof RunRefused && (state === undefined || !UNFINISHED_STATES.has(state))) return error;
+  const { code, message } = error instanceof RunRefused ? { code: error.code, message: error.message } : describeFault(error);
+  const where = state === 'applying' ? 'while applying' : state === 'planned' ? 'after planning' : 'while reading the file';
+  return new RunStopped(code, `Run ${run.id} stopped ${where}: ${message.replace(/\.$/, '')}. ${standing(rows)}`, run.id, undefined, { cause: error });
+}
+
+const UNFINISHED_STATES = new Set(['ingesting', 'planned', 'applying']);
+
+function getRunSafely(db: Db, id: string): RunRecord | undefined {
+  try {
+    return getRun(db, id);
+  } catch {
+    return undefined; // the database itself is what failed
+  }
+}
+
+/** How far a stopped run got, for its message; the database may be what failed, so nothing is promised. */
+function standing(rows: RunRows): string {
+  try {
+    const tally = rows.tally();
+    const done = tally.rows - tally.pending - tally.inFlight;
+    return `${done} of ${tally.rows} lines are done and recorded; nothing is half-done.`;
+  } catch {
+    return 'Every line is either recorded or will be settled against the target on resume.';
+  }
+}
+
+/** A regular file can be read twice (hashed, then read); a pipe or a device only once. */
+function inspectInput(file: string): { regular: boolean; size: number } {
+  try {
+    const stat = statSync(file);
+    return { regular: stat.isFile(), size: stat.isFile() ? stat.size : 0 };
+  } catch {
+    return { regular: true, size: 0 }; // hashFile says what is wrong with it
+  }
+}
+
+/** Whether resuming this run reads the file anyway (it was stopped while reading it). */
+function resumesIngest(db: Db, runId: string): boolean {
+  return getRun(db, runId)?.state === 'ingesting';
+}
+
+/**
+ * The file as ingest read it must be the file the run is for. A regular file was hashed before
+ * (the run records that hash): a different hash now means it changed in between, and nothing is
+ * applied. A pipe's run learns its hash here, from the one pass that read it.
+ */
+function settleInputHash(db: Db, run: RunRecord, readHash: string, file: string): void {
+  if (run.inputHash === PENDING_HASH) {
+    db.prepare('UPDATE journal_runs SET input_hash = ? WHERE id = ?').run(readHash, run.id);
+    run.inputHash = readHash;
+  } else if (run.inputHash !== readHash) {
+    throw new RunRefused('INPUT_CHANGED', `${file} changed while it was being read (its content is not what it was when the run started); nothing was applied. Run the import again.`);
+  }
+}
+
+/** The hash of a run whose input is read once (a pipe): filled in when ingest has read it. */
+const PENDING_HASH = 'sha256:pending';
+
+function openRun(options: ImportOptions, file: string, inputHash: string | undefined, input: { regular: boolean; size: number }): { run: RunRecord; resumed: boolean } {
+  const { db, backend, logger } = options;
+  const asked = askedOptions(options);
   if (options.resumeRunId) {
     const run = requireRun(db, options.resumeRunId);
-    if (run.inputHash !== inputHash) {
+    if (inputHash !== undefined && run.inputHash !== inputHash) {
       throw new RunRefused('INPUT_CHANGED', `${file} is not the file run ${run.id} started with (its content changed); start a new run instead of resuming.`);
     }
     if (run.customerId !== options.customerId) {
@@ -119,28 +229,92 @@ function openRun(options: ImportOptions, file: string, inputHash: string): { run
     if (hasLegacyLines(db, run.id)) {
       throw new RunRefused('BAD_ARGUMENTS', `Run ${run.id} was started by an older version of bulkhub, whose journal this version does not read; start a new run (lines it applied plan as unchanged).`);
     }
+    // --resume takes the run as it was: only what was typed is compared. Another --out is
+    // welcome (it changes where the reports go, not what is applied); anything else is refused.
+    const { out, ...typed } = asked.typed;
+    const differences = optionDifferences(run, typed);
+    if (differences.length > 0) {
+      throw new RunRefused('RUN_OPTIONS_DIFFER', `Run ${run.id} was started with other options: ${describeDifferences(differences)}. ` +
+        `--resume ${run.id} finishes it as it was: leave those options out. To apply them instead, start a new run (--new-run without --resume).`);
+    }
+    const outDir = out || run.outDir;
+    precheck(options, outDir, run, input);
     claimRun(db, run);
-    return { run, resumed: true };
+    if (out && out !== run.outDir) {
+      setRunOutDir(db, run.id, out);
+      logger.info({ runId: run.id, out }, `reports of run ${run.id} now go to ${out}`);
+    }
+    return { run: requireRun(db, run.id), resumed: true };
   }
-  const unfinished = options.dryRun ? undefined : findUnfinishedRun(db, options.customerId, backend.name, inputHash);
+  const unfinished = options.dryRun || options.newRun || inputHash === undefined ? undefined : findUnfinishedRun(db, options.customerId, backend.name, inputHash);
   if (unfinished && hasLegacyLines(db, unfinished.id)) {
-    options.logger.warn({ runId: unfinished.id }, `this file has an unfinished run (${unfinished.id}) started by an older version, which cannot be resumed; starting a new run`);
+    logger.warn({ runId: unfinished.id }, `this file has an unfinished run (${unfinished.id}) started by an older version, which cannot be resumed; starting a new run`);
   } else if (unfinished) {
+    const differences = optionDifferences(unfinished, asked.effective);
+    if (differences.length > 0) {
+      throw new RunRefused('RUN_OPTIONS_DIFFER', `This file has an unfinished run, ${unfinished.id} (${unfinished.state}), started with other options: ${describeDifferences(differences)}. ` +
+        `Nothing was changed. Either resume it as it was (--resume ${unfinished.id}, without those options), or start a new run with these options (--new-run; ` +
+        `the unfinished run is then left as it is: close it with "bulkhub runs abandon ${unfinished.id}").`);
+    }
+    precheck(options, unfinished.outDir, unfinished, input);
     claimRun(db, unfinished);
-    options.logger.warn({ runId: unfinished.id }, `this file has an unfinished run (${unfinished.id}); resuming it`);
-    return { run: unfinished, resumed: true };
+    logger.warn({ runId: unfinished.id }, `this file has an unfinished run (${unfinished.id}) with the same options; resuming it`);
+    return { run: requireRun(db, unfinished.id), resumed: true };
+  }
+  const outDir = resolve(options.outDir ?? `${options.reportsRoot ?? 'bulkhub-reports'}/{runId}`);
+  precheck(options, outDir, undefined, input);
+  if (!options.dryRun) warnUnfinished(options);
+  if (!input.regular && !options.dryRun) {
+    logger.info({ file }, `${file} is not a regular file (a pipe or a device): it is read once and hashed as it is read, so a run of it is resumed only with --resume`);
   }
   const run = createRun(db, {
     customerId: options.customerId,
     backend: backend.name,
     inputFile: file,
-    inputHash,
-    mode: options.mode ?? 'add-remove',
+    inputHash: inputHash ?? PENDING_HASH,
+    mode: asked.effective.mode,
     dryRun: options.dryRun ?? false,
-    allowRemovals: options.allowRemovals ?? false,
-    outDir: resolve(options.outDir ?? `${options.reportsRoot ?? 'bulkhub-reports'}/{runId}`),
+    allowRemovals: asked.effective.allowRemovals,
+    outDir,
+    options: asked.effective,
   });
   return { run, resumed: false };
+}
+
+/** The options as typed (undefined when not given) and in effect for a new run (defaults filled in). */
+function askedOptions(options: ImportOptions): { typed: Partial<RunOptions>; effective: RunOptions } {
+  const typed: Partial<RunOptions> = {};
+  if (options.mode !== undefined) typed.mode = options.mode;
+  if (options.allowRemovals !== undefined) typed.allowRemovals = options.allowRemovals;
+  if (options.outDir !== undefined) typed.out = resolve(options.outDir);
+  if (options.delimiter !== undefined) typed.delimiter = options.delimiter;
+  if (options.extraAliases !== undefined) typed.headerMap = { ...options.extraAliases };
+  const effective: RunOptions = { mode: 'add-remove', allowRemovals: false, out: null, delimiter: null, headerMap: null, ...typed };
+  return { typed, effective };
+}
+
+/**
+ * Everything that could stop the run after its first change is checked before it: the report
+ * folder (a folder, writable, holding no other run's reports) and the free space on the disks of
+ * the database and the reports. The database being writable shows when the run is recorded,
+ * which is also before any change.
+ */
+function precheck(options: ImportOptions, outDir: string, run: RunRecord | undefined, input: { size: number }): void {
+  // The default folder is made per run: check the folder it goes into.
+  const folder = outDir.includes('{runId}') ? resolve(outDir, '..') : outDir;
+  checkReportFolder(folder, { ...(run && { runId: run.id }), replace: options.replaceReports ?? false });
+  const ingesting = run === undefined || run.state === 'ingesting';
+  checkFreeSpace({ database: options.db.name, reports: folder }, spaceNeeded(input.size, { journal: ingesting, reports: true }));
+}
+
+/** Starting a new run leaves the customer's other unfinished runs as they are: say so, and how to close them. */
+function warnUnfinished(options: ImportOptions): void {
+  for (const other of listUnfinishedRuns(options.db, options.customerId, options.backend.name)) {
+    options.logger.warn(
+      { runId: other.id, state: other.state, file: other.inputFile },
+      `run ${other.id} of ${other.inputFile} is unfinished (${other.state}) and stays so: resume it with --resume ${other.id}, or close it with "bulkhub runs abandon ${other.id}"`,
+    );
+  }
 }
 
 /**
@@ -167,8 +341,3 @@ async function finish(db: Db, run: RunRecord, rows: RunRows, paths: ReportPaths,
   return { run: requireRun(db, run.id), summary, reports: paths, resumed };
 }
 
-function pick<T extends object, K extends keyof T>(object: T, ...keys: K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const key of keys) if (object[key] !== undefined) out[key] = object[key];
-  return out;
-}

@@ -62,6 +62,9 @@ export function migrateJournal(db: Db): void {
     DROP INDEX IF EXISTS journal_rows_by_phone;
     DROP INDEX IF EXISTS journal_rows_by_ext;
   `);
+  // Added after the first version: what a run was started with (runs.ts, RunOptions).
+  const columns = db.prepare("SELECT name FROM pragma_table_info('journal_runs')").pluck().all() as string[];
+  if (!columns.includes('options')) db.exec('ALTER TABLE journal_runs ADD COLUMN options TEXT');
 }
 
 /**

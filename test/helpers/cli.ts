@@ -12,6 +12,12 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /**
+   * stderr as a person reads it on a terminal: each JSON line of a refusal or fault (what
+   * bulkhub prints without a terminal: `code`, `message`, …) as `bulkhub: CODE: message`,
+   * the other lines as they are.
+   */
+  said: string;
 }
 
 export interface CliOptions {
@@ -33,7 +39,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, said: renderProblems(stderr) }));
     child.stdin.end(options.input ?? '');
   });
 }
@@ -41,4 +47,30 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
 /** A fresh temporary folder for one test's database, inputs and reports. */
 export function tempDir(prefix = 'bulkhub-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The JSON problem lines of stderr (those with `code` and `message`), in order. */
+export function problemsIn(stderr: string): Array<{ code: string; message: string; [key: string]: unknown }> {
+  return stderr.split('\n').flatMap((line) => {
+    if (!line.startsWith('{')) return [];
+    try {
+      const json = JSON.parse(line) as Record<string, unknown>;
+      return typeof json.code === 'string' && typeof json.message === 'string' ? [json as { code: string; message: string }] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** stderr with its JSON problem lines rendered as `bulkhub: CODE: message` (see CliResult.said). */
+export function renderProblems(stderr: string): string {
+  return stderr
+    .split('\n')
+    .map((line) => {
+      const [problem] = problemsIn(line);
+      if (!problem || problem.level !== 50) return line;
+      const where = typeof problem.line === 'number' ? ` (line ${problem.line}${problem.column ? `, column "${String(problem.column)}"` : ''})` : '';
+      return [`bulkhub: ${problem.code}: ${problem.message}${where}`, ...(problem.resume ? [`To resume: ${String(problem.resume)}`] : []), ...(problem.hint ? [String(problem.hint)] : [])].join('\n');
+    })
+    .join('\n');
 }
