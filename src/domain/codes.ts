@@ -17,7 +17,6 @@ export const FILE_CODES = {
   DUPLICATE_COLUMN: 'Two header cells name the same column.',
   AMBIGUOUS_DELIMITER: 'The header line does not tell which delimiter the file uses.',
   BAD_HEADER_MAP: 'The --header-map file is not valid.',
-  INPUT_NOT_REREADABLE: 'The input is a pipe or device, which cannot be read a second time, and this run needs a second read.',
   READER_FAILED: 'The reading of the file stopped (out of memory or a crash of the reader); nothing was applied.',
 } as const;
 

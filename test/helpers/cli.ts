@@ -24,6 +24,8 @@ export interface CliOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
   input?: string;
+  /** Kills the child (SIGKILL) after this long: for tests of a hang, which must end either way. */
+  timeoutMs?: number;
 }
 
 /** Runs the built `bulkhub` in a child process, as a user or a nightly job would. */
@@ -38,7 +40,9 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
     child.on('error', reject);
+    child.on('close', () => clearTimeout(timer));
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, said: renderProblems(stderr) }));
     child.stdin.end(options.input ?? '');
   });

@@ -1,0 +1,47 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../../src/db/open.js';
+import { problemsIn, runCli } from '../helpers/cli.js';
+import { acmeDirectory, HEADER, meetingsUser } from '../helpers/directory.js';
+
+/** Long enough for a slow machine to read a refused file, far too short for an endless read. */
+const HANG = 45_000;
+
+describe('endless and non-regular inputs', () => {
+  it.each([
+    ['/dev/zero', 'UNSUPPORTED_ENCODING'],
+    ['/dev/urandom', /^(INVALID_ENCODING|NOT_A_CSV|UNSUPPORTED_ENCODING|AMBIGUOUS_DELIMITER|MISSING_EMAIL_COLUMN|TOO_MANY_COLUMNS|RECORD_TOO_LARGE|INVALID_QUOTE|UNCLOSED_QUOTE)$/],
+  ])('%s is refused, not read forever', async (device, code) => {
+    const acme = acmeDirectory();
+    const result = await runCli(['users', 'import', device, '--customer', 'acme', '--db', acme.db, '--out', join(acme.dir, 'out')], { timeoutMs: HANG });
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(2);
+    expect(problemsIn(result.stderr)[0]!.code).toMatch(code);
+  });
+
+  it('a FIFO is read once: the file applied is the file whose hash is recorded, even when a second one follows', async () => {
+    const acme = acmeDirectory();
+    const fifo = join(acme.dir, 'users.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const first = acme.write('first.csv', [HEADER, meetingsUser(1), meetingsUser(2)].join('\n'));
+    const second = acme.write('second.csv', [HEADER, meetingsUser(3)].join('\n'));
+    // Feeds the first file, then (if anyone opens the FIFO again) the second.
+    const feeder = spawn('bash', ['-c', `cat "${first}" > "${fifo}"; cat "${second}" > "${fifo}"`], { stdio: 'ignore' });
+    try {
+      const result = await runCli(['users', 'import', fifo, '--customer', 'acme', '--db', acme.db, '--out', join(acme.dir, 'out')], { timeoutMs: HANG });
+      expect(result.code).toBe(0);
+      const db = openDb(acme.db, { readonly: true });
+      const run = db.prepare('SELECT input_file, input_hash FROM journal_runs').get() as { input_file: string; input_hash: string };
+      const emails = db.prepare("SELECT email FROM users WHERE email LIKE 'user%' ORDER BY email").pluck().all();
+      db.close();
+      expect(emails).toEqual(['user1@acme.nl', 'user2@acme.nl']);
+      expect(run.input_hash).toBe(`sha256:${createHash('sha256').update(readFileSync(first)).digest('hex')}`);
+      expect(JSON.parse(readFileSync(join(acme.dir, 'out', 'summary.json'), 'utf8'))).toMatchObject({ inputHash: run.input_hash, added: 2 });
+    } finally {
+      feeder.kill('SIGKILL');
+    }
+  });
+});
