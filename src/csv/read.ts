@@ -65,6 +65,9 @@ export interface RawCsv {
 
 const MiB = 1024 * 1024;
 
+/** The largest record read, in characters (csv-parse's max_record_size): a runaway quote is refused past it. */
+export const MAX_RECORD_CHARS = MiB;
+
 /** Opens a user CSV: checks the file and its header, then streams the data rows. */
 export async function openCsv(path: string, options: OpenCsvOptions = {}): Promise<OpenedCsv> {
   const { handle, fileSize } = await openInput(path);
@@ -114,7 +117,7 @@ async function openInput(path: string): Promise<{ handle: FileHandle; fileSize: 
  * from the header line, and reads the header record before returning.
  */
 export async function readRecords(source: AsyncIterable<Uint8Array>, options: ReadOptions = {}): Promise<RawCsv> {
-  const maxRecordBytes = options.maxRecordBytes ?? MiB;
+  const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_CHARS;
   const maxColumns = options.maxColumns ?? 200;
   const stats: CsvStats = { bytesRead: 0, fileSize: options.fileSize ?? 0, blankLines: 0, dataRows: 0 };
   const chunks = source[Symbol.asyncIterator]();

@@ -7,7 +7,10 @@ import type { Intent } from '../domain/user.js';
 export interface ReadRequest {
   file: string;
   mode: ImportMode;
+  /** Lines per batch at most. */
   batchSize: number;
+  /** Characters of cells per batch at most (a batch ends early when its cells reach this). */
+  batchChars: number;
   delimiter?: Delimiter;
   extraAliases?: Record<string, string>;
 }
@@ -30,7 +33,7 @@ export type ToMain =
   /** `inputHash`: SHA-256 of every byte read, in the same pass (`sha256:` + hex). */
   | { kind: 'end'; blankLines: number; bytesRead: number; inputHash: string }
   | { kind: 'refused'; code: RunRefused['code']; message: string; line?: number; column?: string }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; message: string; stack?: string };
 
 /** Main thread → reader thread: a batch was taken, the reader may run further ahead. */
 export type ToReader = { kind: 'ack' };

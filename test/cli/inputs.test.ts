@@ -45,3 +45,23 @@ describe('endless and non-regular inputs', () => {
     }
   });
 });
+
+describe('large legal input', () => {
+  it('250 rows with a 100 KB value each in an ignored column are imported; a 300,000-entry header map is refused in one line', async () => {
+    const acme = acmeDirectory();
+    const file = acme.write('wide.csv', [`${HEADER},Notes`, ...Array.from({ length: 250 }, (_, i) => `${meetingsUser(i)},${'x'.repeat(100_000)}`)].join('\n'));
+    const out = join(acme.dir, 'out');
+    const result = await runCli(['users', 'import', file, '--customer', 'acme', '--db', acme.db, '--out', out]);
+    expect(result.said).not.toContain('READER_FAILED');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({ rows: 250, added: 250 });
+
+    const map = acme.write('map.json', JSON.stringify(Object.fromEntries(Array.from({ length: 300_000 }, (_, i) => [`Kolom ${i}`, 'Location']))));
+    const refused = await runCli(['users', 'import', file, '--customer', 'acme', '--db', acme.db, '--out', join(acme.dir, 'x'), '--header-map', map]);
+    expect(refused.code).toBe(2);
+    expect(problemsIn(refused.stderr)).toEqual([expect.objectContaining({ code: 'BAD_HEADER_MAP' })]);
+    const db = openDb(acme.db, { readonly: true });
+    expect(db.prepare("SELECT count(*) FROM journal_runs WHERE state = 'ingesting'").pluck().get()).toBe(0);
+    db.close();
+  });
+});
