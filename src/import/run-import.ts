@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import type { Backend } from '../backends/port.js';
+import { TargetUnavailable, type Backend } from '../backends/port.js';
 import type { Db } from '../db/open.js';
 import { FILE_CODES, RunRefused, RunStopped } from '../domain/codes.js';
 import { describeFault } from '../domain/faults.js';
@@ -134,7 +134,10 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 
     if (!run.dryRun) {
       setRunState(db, run.id, 'applying');
-      await applyAll(rows, backend, ctx, { concurrency: options.concurrency ?? 8, windowSize: options.windowSize ?? 500, progress, checkpoint: () => checkpoint('applying') });
+      await applyAll(rows, backend, ctx, {
+        concurrency: options.concurrency ?? 8, windowSize: options.windowSize ?? 500, progress,
+        checkpoint: () => checkpoint('applying'), stopping: () => options.stop?.() !== undefined,
+      });
     }
     // A dry run goes on past the guard, to show every planned line, but says the real run would stop.
     const refusal = guard ? { code: guard.code, message: `The real run would be refused: ${guard.message}` } : undefined;
@@ -154,7 +157,7 @@ function stopped(db: Db, run: RunRecord, rows: RunRows, error: unknown): unknown
   if (error instanceof RunStopped) return error;
   const state = getRunSafely(db, run.id)?.state;
   if (error instanceof RunRefused && (state === undefined || !UNFINISHED_STATES.has(state))) return error;
-  const { code, message } = error instanceof RunRefused ? { code: error.code, message: error.message } : describeFault(error);
+  const { code, message } = error instanceof RunRefused || error instanceof TargetUnavailable ? { code: error.code, message: error.message } : describeFault(error);
   const where = state === 'applying' ? 'while applying' : state === 'planned' ? 'after planning' : 'while reading the file';
   return new RunStopped(code, `Run ${run.id} stopped ${where}: ${message.replace(/\.$/, '')}. ${standing(rows)}`, run.id, undefined, { cause: error });
 }
