@@ -223,6 +223,6 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
   ];
   if (argv.json) print(argv, { ...summary, reports: written }, '');
   else if (!argv.quiet) print(argv, {}, lines.join('\n'));
-  // Quiet still says, in one line, that a run did not go well (a refusal is printed on stderr too).
-  else if (s.errors > 0 || s.refusal) print(argv, {}, `${what} ${s.runId}: ${s.refusal ? `NOTHING APPLIED (${s.refusal.code})` : `${s.errors} of ${s.rows} rows have errors`}; see ${s.refusal ? written.summary : reports.errors}`);
+  // Quiet still says, in one line, that a run did not go well; a refused run's line is the refusal on stderr.
+  else if (result && (s.errors > 0 || s.refusal)) print(argv, {}, `${what} ${s.runId}: ${s.refusal ? `NOTHING APPLIED (${s.refusal.code})` : `${s.errors} of ${s.rows} rows have errors`}; see ${s.refusal ? written.summary : reports.errors}`);
 }

@@ -123,7 +123,8 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
         markDuplicates(rows, read.duplicates);
         setRunState(db, run.id, 'planned', { header: read.header, delimiter: read.delimiter });
       } catch (error) {
-        if (error instanceof RunRefused && error.code in FILE_CODES) await refuse(db, run, paths, 'file-refused', error);
+        // The file's own problems (and a file that changed while read) end the run: nothing was applied.
+        if (error instanceof RunRefused && (error.code in FILE_CODES || error.code === 'INPUT_CHANGED')) await refuse(db, run, paths, 'file-refused', error);
         throw error;
       }
     }

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/backends/port.js';
 import { restore } from '../../src/csv/formula.js';
+import { seededRandom } from '../../src/dev/fake-webex/faults.js';
 import { csvText } from '../../src/csv/write.js';
 import { writeNumberedCopy } from '../../src/provisioning/customer-setup.js';
 import { exportUsers } from '../../src/reports/export.js';
@@ -15,21 +16,9 @@ import { tempDir } from '../helpers/cli.js';
 /** Pieces that break naive CSV writing: line breaks of every kind, quotes, delimiters, formula starts. */
 const PIECES = ['\n', '\r', '\r\n', '"', '""', ',', ';', '\t', '=', '+', '-', '@', "'", "''", ' ', 'a', 'Zoë', '\uFF1D', '=SUM(A1)', '\n=1+1', '0101'];
 
-/** mulberry32: a seeded generator, so a failure names a value that can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `count` values made of 0 to 5 random pieces, plus every piece alone. */
 function values(seed: number, count: number): string[] {
-  const next = random(seed);
+  const next = seededRandom(seed); // seeded, so a failure names a value that can be replayed
   const made = Array.from({ length: count }, () => Array.from({ length: Math.floor(next() * 6) }, () => PIECES[Math.floor(next() * PIECES.length)]).join(''));
   return [...PIECES, ...made];
 }
