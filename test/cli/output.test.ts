@@ -30,6 +30,12 @@ describe('what an import prints', () => {
     expect(result.code).toBe(1);
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
     expect(result.stdout).toMatch(/1 of 2 rows have errors; see .*errors\.csv/);
+
+    const refused = await runCli(['users', 'import', acme.write('empty.csv', ''), '--customer', 'acme', '--db', acme.db, '--out', join(acme.dir, 'c'), '--quiet']);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.said).toContain('EMPTY_FILE');
   });
 
   it('a header map entry "__proto__" maps that header; a non-string under it is refused', async () => {
