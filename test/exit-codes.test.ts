@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT } from '../src/cli/exit-codes.js';
 import type { FakeWebexOptions } from '../src/dev/fake-webex/server.js';
 import { readFileSync } from 'node:fs';
-import { problemsIn, ROOT, runCli, startCli, type CliResult } from './helpers/cli.js';
+import { problemsIn, ROOT, runCli, startCli, type CliResult, SLOW_CLI_TEST_MS } from './helpers/cli.js';
 import { acmeDirectory, HEADER, meetingsUser } from './helpers/directory.js';
 import { ACME, startFake } from './fake-webex/fixture.js';
 
@@ -66,7 +66,7 @@ const SCENARIOS: Record<number, () => Promise<CliResult>> = {
   [EXIT.SIGNAL_BASE + 15]: () => signalled('SIGTERM'),
 };
 
-describe('the exit codes table in README.md', () => {
+describe('the exit codes table in README.md', { timeout: SLOW_CLI_TEST_MS }, () => {
   it('lists exactly the codes bulkhub has', () => {
     expect(documentedExitCodes()).toEqual(Object.keys(SCENARIOS).map(Number).sort((a, b) => a - b));
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/open.js';
-import { CLI, problemsIn, runCli } from '../helpers/cli.js';
+import { CLI, problemsIn, runCli, SLOW_CLI_TEST_MS } from '../helpers/cli.js';
 import { acmeDirectory, HEADER, meetingsUser } from '../helpers/directory.js';
 import { canMount, mountSmallDisk, type SmallDisk } from '../helpers/mount.js';
 
@@ -20,7 +20,7 @@ function runStates(db: string): string[] {
   return states;
 }
 
-describe('a --db file that is not bulkhub\'s is refused before anything is written into it', () => {
+describe('a --db file that is not bulkhub\'s is refused before anything is written into it', { timeout: SLOW_CLI_TEST_MS }, () => {
   const cases: Array<[string, (path: string) => void, string]> = [
     ['a text file', (path) => writeFileSync(path, 'name,email\nAnna,anna@acme.nl\n'.repeat(200)), 'not a SQLite database'],
     ['another application\'s SQLite file', (path) => {
@@ -58,7 +58,7 @@ describe('a --db file that is not bulkhub\'s is refused before anything is writt
   });
 });
 
-describe.skipIf(!canMount)('the disk (a small tmpfs: needs root)', () => {
+describe.skipIf(!canMount)('the disk (a small tmpfs: needs root)', { timeout: SLOW_CLI_TEST_MS }, () => {
   const disks: SmallDisk[] = [];
   const disk = (kib: number): SmallDisk => {
     const d = mountSmallDisk(kib);
@@ -140,7 +140,7 @@ describe.skipIf(!canMount)('the disk (a small tmpfs: needs root)', () => {
   });
 });
 
-describe('stdout closed early', () => {
+describe('stdout closed early', { timeout: SLOW_CLI_TEST_MS }, () => {
   it('ends quietly: no stack, no error line', async () => {
     const acme = acmeDirectory();
     const file = acme.write('in.csv', [HEADER, ...Array.from({ length: 3000 }, (_, i) => meetingsUser(i))].join('\n'));

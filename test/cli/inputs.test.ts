@@ -4,13 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/open.js';
-import { problemsIn, runCli } from '../helpers/cli.js';
+import { problemsIn, runCli, SLOW_CLI_TEST_MS } from '../helpers/cli.js';
 import { acmeDirectory, HEADER, meetingsUser } from '../helpers/directory.js';
 
-/** Long enough for a slow machine to read a refused file, far too short for an endless read. */
-const HANG = 45_000;
+/** Long enough for a loaded machine to read a refused file, far too short for an endless read. */
+const HANG = 120_000;
 
-describe('endless and non-regular inputs', () => {
+describe('endless and non-regular inputs', { timeout: SLOW_CLI_TEST_MS }, () => {
   it.each([
     ['/dev/zero', 'UNSUPPORTED_ENCODING'],
     ['/dev/urandom', /^(INVALID_ENCODING|NOT_A_CSV|UNSUPPORTED_ENCODING|AMBIGUOUS_DELIMITER|MISSING_EMAIL_COLUMN|TOO_MANY_COLUMNS|RECORD_TOO_LARGE|INVALID_QUOTE|UNCLOSED_QUOTE)$/],
@@ -46,7 +46,7 @@ describe('endless and non-regular inputs', () => {
   });
 });
 
-describe('large legal input', () => {
+describe('large legal input', { timeout: SLOW_CLI_TEST_MS }, () => {
   it('250 rows with a 100 KB value each in an ignored column are imported; a 300,000-entry header map is refused in one line', async () => {
     const acme = acmeDirectory();
     const file = acme.write('wide.csv', [`${HEADER},Notes`, ...Array.from({ length: 250 }, (_, i) => `${meetingsUser(i)},${'x'.repeat(100_000)}`)].join('\n'));

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, SLOW_CLI_TEST_MS } from '../helpers/cli.js';
 import { acmeDirectory, HEADER, meetingsUser, readReport } from '../helpers/directory.js';
 
-describe('what an import prints', () => {
+describe('what an import prints', { timeout: SLOW_CLI_TEST_MS }, () => {
   it('--json on a refused file names only the report that was written', async () => {
     const acme = acmeDirectory();
     const file = acme.write('bad.csv', `${HEADER}\n"unclosed,${meetingsUser(1)}`);

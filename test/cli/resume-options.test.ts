@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/open.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, SLOW_CLI_TEST_MS } from '../helpers/cli.js';
 import { acmeDirectory, HEADER, meetingsUser, readReport, removalOf } from '../helpers/directory.js';
 
 const ROWS = 1200;
@@ -36,7 +36,7 @@ async function killedAddRemoveRun() {
   return { acme, file, args, runId: run!.id };
 }
 
-describe('re-running an unfinished run with other options', () => {
+describe('re-running an unfinished run with other options', { timeout: SLOW_CLI_TEST_MS }, () => {
   it('is refused, naming the differences and the two ways on; nothing changes; --resume finishes it as it was', async () => {
     const { acme, args, runId } = await killedAddRemoveRun();
     const before = users(acme.db);
@@ -82,7 +82,7 @@ describe('re-running an unfinished run with other options', () => {
   });
 });
 
-describe('an edited file re-run, and runs abandon', () => {
+describe('an edited file re-run, and runs abandon', { timeout: SLOW_CLI_TEST_MS }, () => {
   it('starts a new run, says the old one is left and how to close it; abandon closes it', async () => {
     const { acme, file, args, runId } = await killedAddRemoveRun();
     const original = readFileSync(file, 'utf8');
@@ -113,7 +113,7 @@ describe('an edited file re-run, and runs abandon', () => {
   });
 });
 
-describe('the report folder', () => {
+describe('the report folder', { timeout: SLOW_CLI_TEST_MS }, () => {
   it('holding another run\'s reports is refused before anything changes; --replace-reports replaces them', async () => {
     const acme = acmeDirectory();
     const out = join(acme.dir, 'out');

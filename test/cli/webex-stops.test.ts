@@ -4,12 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/open.js';
 import type { FakeWebex, FakeWebexOptions } from '../../src/dev/fake-webex/server.js';
-import { problemsIn, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { problemsIn, runCli, startCli, tempDir, SLOW_CLI_TEST_MS } from '../helpers/cli.js';
 import { HEADER, meetingsUser, readReport } from '../helpers/directory.js';
 import { ACME, startFake } from '../fake-webex/fixture.js';
 
 /** Polls until `ready` holds (the fake lives in this process, so its counts are current). */
-async function until(ready: () => boolean, what: string, ms = 60_000): Promise<void> {
+async function until(ready: () => boolean, what: string, ms = 180_000): Promise<void> {
   for (const end = Date.now() + ms; !ready(); await sleep(5)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
 }
 
@@ -20,7 +20,7 @@ function runState(db: string): string {
   return state;
 }
 
-describe('users import --backend webex, stopped part-way', () => {
+describe('users import --backend webex, stopped part-way', { timeout: SLOW_CLI_TEST_MS }, () => {
   let fake: FakeWebex;
   let dir: string;
   afterEach(async () => {

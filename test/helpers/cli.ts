@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'dist/src/cli/main.js');
 
+/**
+ * For tests that run the CLI several times over hundreds of rows (stop, then resume): on a shared
+ * two-core machine under load they take minutes, not seconds. A hang still fails them.
+ */
+export const SLOW_CLI_TEST_MS = 240_000;
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
