@@ -29,7 +29,7 @@ function readBack(path: string): string[][] {
 }
 
 describe('every CSV the tool writes round-trips any value', () => {
-  it('csvText: quotes LF, CR, CRLF, quotes and delimiters; guards formulas', () => {
+  it('csvText: quotes LF, CR, CRLF, quotes and commas; guards formulas', () => {
     const all = values(1, 500);
     const text = csvText(all.map((v) => [v, 'x']));
     expect((parse(text) as string[][]).map((r) => [restore(r[0]!), r[1]])).toEqual(all.map((v) => [v, 'x']));
