@@ -55,8 +55,26 @@ export function setShowStacks(level: string | undefined): void {
 }
 
 export interface FailureContext {
-  /** The command that resumes a run stopped part-way (users import knows its own arguments). */
-  resumeCommand?: (runId: string) => string;
+  /** The --db the command was given, for the command that resumes a stopped run. */
+  db?: string | undefined;
+}
+
+/**
+ * The exact command that resumes a stopped run: its file, customer and target, the database the
+ * command used, and the run's id (which brings back every other option the run was started with).
+ */
+export function resumeCommand(stopped: RunStopped, db?: string): string {
+  const { run } = stopped;
+  const words = ['bulkhub', 'users', 'import', run.inputFile, '--customer', run.customerId];
+  if (run.backend !== 'sqlite') words.push('--backend', run.backend);
+  if (db) words.push('--db', db);
+  words.push('--resume', run.id);
+  return words.map(shellWord).join(' ');
+}
+
+/** A word as a POSIX shell reads it back: bare when safe, else in single quotes. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -75,8 +93,7 @@ export function reportFailure(error: unknown, context: FailureContext = {}): num
     return EXIT.NOT_APPLIED;
   }
   if (error instanceof RunStopped) {
-    const resume = context.resumeCommand?.(error.runId);
-    printProblem({ code: error.code, message: error.message, runId: error.runId, ...(resume && { resume }), ...stack });
+    printProblem({ code: error.code, message: error.message, runId: error.runId, resume: resumeCommand(error, context.db), ...stack });
     return error.signal ? EXIT.SIGNAL_BASE + (constants.signals[error.signal] ?? 0) : EXIT.STOPPED;
   }
   const fault = describeFault(error);

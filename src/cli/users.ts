@@ -77,7 +77,7 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
       .example('$0 users import samples/clean-add.csv --customer acme', 'add the users of a file')
       .example('$0 users import nightly.csv --customer acme --dry-run', 'see what would change')
       .example('$0 users import errors.csv --customer acme', 'feed a fixed error report back in') as Argv<ImportArgs>,
-  handler: (argv) => runCommand(() => importUsers(argv), { resumeCommand: (runId) => resumeCommand(argv, runId) }),
+  handler: (argv) => runCommand(() => importUsers(argv), { db: argv.db }),
 };
 
 const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
@@ -85,7 +85,7 @@ const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
   describe: 'Same as "import --dry-run": every check and the full plan, nothing changed',
   builder: (y) =>
     importOptions(y).option('precheck', { type: 'boolean', describe: 'With --backend webex: ask Webex to validate every planned add' }) as Argv<ImportArgs>,
-  handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true }), { resumeCommand: (runId) => resumeCommand(argv, runId) }),
+  handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true }), { db: argv.db }),
 };
 
 interface ExportArgs extends BackendArgs {
@@ -175,23 +175,6 @@ async function importUsers(argv: ImportArgs): Promise<number> {
     await backend.close();
     db.close();
   }
-}
-
-/**
- * The exact command that resumes a stopped run: the same file, customer, target and database,
- * and the run's id (which brings back every other option the run was started with).
- */
-export function resumeCommand(argv: ImportArgs, runId: string): string {
-  const words = ['bulkhub', 'users', 'import', argv.file, '--customer', argv.customer];
-  if (argv.backend !== 'sqlite') words.push('--backend', argv.backend);
-  if (argv.db) words.push('--db', argv.db);
-  words.push('--resume', runId);
-  return words.map(shellWord).join(' ');
-}
-
-/** A word as a POSIX shell reads it back: bare when safe, else in single quotes. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

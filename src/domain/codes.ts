@@ -153,15 +153,19 @@ export class RunRefused extends Error {
  * be settled against the target when the run is resumed. The CLI prints how to resume it.
  */
 export class RunStopped extends Error {
+  readonly runId: string;
+
   constructor(
     readonly code: FileCode | RunCode | ProvisioningCode | FaultCode,
     message: string,
-    readonly runId: string,
+    /** The run, as much of it as the command that resumes it names. */
+    readonly run: { id: string; inputFile: string; customerId: string; backend: string },
     /** Set when a signal stopped the run. */
     readonly signal?: NodeJS.Signals,
     options?: { cause?: unknown },
   ) {
     super(message, options);
     this.name = 'RunStopped';
+    this.runId = run.id;
   }
 }

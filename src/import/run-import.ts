@@ -90,7 +90,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   logger.info({ runId: run.id, customerId: run.customerId, file, resumed, dryRun: run.dryRun }, resumed ? 'resuming run' : 'run started');
   const checkpoint = (phase: string): void => {
     const signal = options.stop?.();
-    if (signal) throw new RunStopped('INTERRUPTED', `Run ${run.id} stopped on ${signal} at a safe point while ${phase}; ${standing(rows)}`, run.id, signal);
+    if (signal) throw new RunStopped('INTERRUPTED', `Run ${run.id} stopped on ${signal} at a safe point while ${phase}; ${standing(rows)}`, run, signal);
   };
 
   try {
@@ -147,7 +147,7 @@ function stopped(db: Db, run: RunRecord, rows: RunRows, error: unknown): unknown
   if (error instanceof RunRefused && (state === undefined || !UNFINISHED_STATES.has(state))) return error;
   const { code, message } = error instanceof RunRefused || error instanceof TargetUnavailable ? { code: error.code, message: error.message } : describeFault(error);
   const where = state === 'applying' ? 'while applying' : state === 'planned' ? 'after planning' : 'while reading the file';
-  return new RunStopped(code, `Run ${run.id} stopped ${where}: ${message.replace(/\.$/, '')}. ${standing(rows)}`, run.id, undefined, { cause: error });
+  return new RunStopped(code, `Run ${run.id} stopped ${where}: ${message.replace(/\.$/, '')}. ${standing(rows)}`, run, undefined, { cause: error });
 }
 
 const UNFINISHED_STATES = new Set(['ingesting', 'planned', 'applying']);
