@@ -28,8 +28,10 @@ describe('endless and non-regular inputs', { timeout: SLOW_CLI_TEST_MS }, () => 
     execFileSync('mkfifo', [fifo]);
     const first = acme.write('first.csv', [HEADER, meetingsUser(1), meetingsUser(2)].join('\n'));
     const second = acme.write('second.csv', [HEADER, meetingsUser(3)].join('\n'));
-    // Feeds the first file, then (if anyone opens the FIFO again) the second.
-    const feeder = spawn('bash', ['-c', `cat "${first}" > "${fifo}"; cat "${second}" > "${fifo}"`], { stdio: 'ignore' });
+    // Feeds the first file, then, to whoever opens the FIFO again, the second. (The pause lets the
+    // reader see the end of the first: a writer that opens while the reader is still reading
+    // would simply continue the same stream.)
+    const feeder = spawn('bash', ['-c', `cat "${first}" > "${fifo}"; sleep 5; cat "${second}" > "${fifo}"`], { stdio: 'ignore' });
     try {
       const result = await runCli(['users', 'import', fifo, '--customer', 'acme', '--db', acme.db, '--out', join(acme.dir, 'out')], { timeoutMs: HANG });
       expect(result.code).toBe(0);
