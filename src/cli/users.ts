@@ -17,6 +17,8 @@ import { createLogger } from './log.js';
 import { backendOption, webexConnection, type BackendName } from './backend-option.js';
 import { progressDisplay } from './progress-display.js';
 import { whileStoppable } from './signals.js';
+import { errorTable, listErrors, moreErrors } from './error-table.js';
+import { RunRows } from '../journal/rows.js';
 
 interface BackendArgs extends GlobalArgs {
   backend: BackendName;
@@ -34,6 +36,7 @@ interface ImportArgs extends BackendArgs {
   newRun?: boolean;
   replaceReports?: boolean;
   delimiter?: string;
+  reportDelimiter?: string;
   headerMap?: string;
   concurrency: number;
   precheck?: boolean;
@@ -63,6 +66,7 @@ function importOptions<T>(y: Argv<T>) {
     })
     .option('replace-reports', { type: 'boolean', describe: 'Replace the reports of another run in --out (never done otherwise)' })
     .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
+    .option('report-delimiter', { type: 'string', describe: 'Delimiter of results.csv and errors.csv: comma, semicolon or tab', defaultDescription: "the input file's" })
     .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
     .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' });
 }
@@ -128,6 +132,10 @@ async function importUsers(argv: ImportArgs): Promise<number> {
   if (argv.delimiter !== undefined && delimiter === undefined) {
     throw new RunRefused('BAD_ARGUMENTS', `--delimiter must be comma, semicolon or tab, not "${argv.delimiter}".`);
   }
+  const reportDelimiter = argv.reportDelimiter === undefined ? undefined : DELIMITERS[argv.reportDelimiter];
+  if (argv.reportDelimiter !== undefined && reportDelimiter === undefined) {
+    throw new RunRefused('BAD_ARGUMENTS', `--report-delimiter must be comma, semicolon or tab, not "${argv.reportDelimiter}".`);
+  }
   if (argv.precheck && !argv.dryRun) throw new RunRefused('BAD_ARGUMENTS', '--precheck only goes with --dry-run (or users validate).');
   if (argv.precheck && argv.backend !== 'webex') throw new RunRefused('BAD_ARGUMENTS', '--precheck asks Webex: it needs --backend webex.');
   const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
@@ -157,6 +165,7 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       replaceReports: argv.replaceReports ?? false,
       outDir: argv.out,
       delimiter,
+      reportDelimiter,
       extraAliases,
       concurrency: argv.concurrency,
       precheck: argv.precheck ?? false,
@@ -165,11 +174,15 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       stop,
     }));
     report(argv, result.summary, result.reports, result);
+    printFirstErrors(argv, db, result.summary, result.reports);
     if (result.summary.refusal) return EXIT.NOT_APPLIED;
     return result.summary.errors > 0 ? EXIT.ROW_ERRORS : EXIT.OK;
   } catch (error) {
     const refused = error as RunRefused & { reports?: ReportPaths; summary?: RunSummary };
-    if (refused instanceof RunRefused && refused.summary && refused.reports) report(argv, refused.summary, refused.reports);
+    if (refused instanceof RunRefused && refused.summary && refused.reports) {
+      report(argv, refused.summary, refused.reports);
+      printFirstErrors(argv, db, refused.summary, refused.reports);
+    }
     throw error;
   } finally {
     await backend.close();
@@ -190,19 +203,32 @@ function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger): Bac
   return createSqliteBackend(db!);
 }
 
+/** How many error rows the end of an import shows; the rest are in errors.csv and "runs show --errors". */
+const FIRST_ERRORS = 5;
+
+/** After the summary, the first error rows: a person sees what went wrong without opening a file. */
+function printFirstErrors(argv: ImportArgs, db: Db, summary: RunSummary, reports: ReportPaths): void {
+  if (argv.quiet || argv.json || summary.errors === 0) return;
+  const listing = listErrors(new RunRows(db, summary.runId), { limit: FIRST_ERRORS });
+  const more = moreErrors(listing, reports.errors, summary.runId);
+  process.stdout.write(['', `First errors (${listing.rows.length} of ${listing.total}):`, errorTable(listing.rows), ...(more ? [more] : [])].join('\n') + '\n');
+}
+
 function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, result?: ImportResult): void {
   const s = summary;
   const what = s.dryRun ? 'Dry run' : 'Run';
   const verb = s.dryRun ? 'would be ' : '';
-  // A refused file gets summary.json alone: name only the files that were written.
-  const written = s.outcome === 'file-refused' ? { dir: reports.dir, summary: reports.summary } : reports;
+  // A refused file gets summary.json and the review page alone: name only the files that were written.
+  const written = s.outcome === 'file-refused' ? { dir: reports.dir, summary: reports.summary, review: reports.review } : reports;
   const lines = [
     `${what} ${s.runId}${result?.resumed ? ' (resumed)' : ''}: ${s.outcome === 'completed' ? 'completed' : 'NOTHING APPLIED'}`,
-    `  ${s.rows} rows: ${s.added} ${verb}added, ${s.modified} ${verb}modified, ${s.removed} ${verb}removed, ${s.unchanged} unchanged, ${s.warnings} warnings, ${s.errors} errors`,
+    `  ${s.rows} rows: ${s.added} ${verb}added, ${s.modified} ${verb}modified, ${s.removed} ${verb}removed, ${s.unchanged} unchanged, ${s.warnings} warnings, ${s.errors} errors` +
+      (s.notApplied > 0 ? `, ${s.notApplied} not applied (the changes the file asked for; nothing was changed)` : ''),
     ...(s.refusal ? [`  ${s.refusal.code}: ${s.refusal.message}`] : []),
     `Reports: ${reports.dir}`,
     ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
     `  summary.json the counts`,
+    `  report.html  the review page: open it in a browser`,
   ];
   if (argv.json) print(argv, { ...summary, reports: written }, '');
   else if (!argv.quiet) print(argv, {}, lines.join('\n'));

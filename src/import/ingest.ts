@@ -21,6 +21,8 @@ export interface IngestOptions {
 
 export interface IngestResult {
   header: string[];
+  /** Per header cell, the canonical column it is read as, or null when ignored. */
+  columns: Array<string | null>;
   delimiter: string;
   unknownColumns: string[];
   blankLines: number;
@@ -52,5 +54,5 @@ export async function ingest(rows: RunRows, options: IngestOptions): Promise<Ing
   }
   options.progress.update(file.end.bytesRead, count);
   options.progress.finish();
-  return { header: file.header, delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, inputHash: file.end.inputHash, duplicates };
+  return { header: file.header, columns: file.columns, delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, inputHash: file.end.inputHash, duplicates };
 }

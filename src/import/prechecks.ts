@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { RunRefused } from '../domain/codes.js';
 import { describeFault } from '../domain/faults.js';
 
-/** The files a run writes into its report folder. */
-const REPORT_FILES = ['results.csv', 'errors.csv', 'summary.json'];
+/** The files a run writes into its report folder (report.html: the review page). */
+const REPORT_FILES = ['results.csv', 'errors.csv', 'summary.json', 'report.html'];
 
 /**
  * Checks a report folder before anything changes: it is a folder (or can be made one), it can be

@@ -13,7 +13,7 @@ describe('what an import prints', { timeout: SLOW_CLI_TEST_MS }, () => {
     expect(result.code).toBe(2);
     const json = JSON.parse(result.stdout) as { outcome: string; reports: Record<string, string> };
     expect(json.outcome).toBe('file-refused');
-    expect(json.reports).toEqual({ dir: out, summary: join(out, 'summary.json') });
+    expect(json.reports).toEqual({ dir: out, summary: join(out, 'summary.json'), review: join(out, 'report.html') });
     for (const path of Object.values(json.reports)) expect(existsSync(path), path).toBe(true);
     expect(existsSync(join(out, 'results.csv'))).toBe(false);
   });

@@ -124,7 +124,7 @@ describe('the report folder', { timeout: SLOW_CLI_TEST_MS }, () => {
     const second = acme.write('second.csv', [HEADER, meetingsUser(2)].join('\n'));
     const refused = await runCli(['users', 'import', second, '--customer', 'acme', '--db', acme.db, '--out', out]);
     expect(refused.code).toBe(2);
-    expect(refused.said).toContain(`REPORTS_EXIST: ${out} already holds results.csv, errors.csv, summary.json of run ${firstRun}`);
+    expect(refused.said).toContain(`REPORTS_EXIST: ${out} already holds results.csv, errors.csv, summary.json, report.html of run ${firstRun}`);
     expect(users(acme.db)).not.toContain('user2@acme.nl');
     expect(runs(acme.db)).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).runId).toBe(firstRun);
