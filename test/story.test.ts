@@ -39,7 +39,7 @@ describe('samples/story.sh', () => {
     }
     expect(out).toMatch(/Organisation: org-[a-z2-7]{8} \(template prov-[a-z2-7]{12}\)/);
 
-    const summary = readPdf(readFileSync(join(dir, 'order-summary.pdf'))).lines.join('\n');
+    const summary = readPdf(readFileSync(join(dir, 'order-summary.pdf'))).flat;
     expect(summary).toContain('Customer organisation: Delta Bryggeri AB');
     expect(summary).toContain('delta.webex.com: 30 licences');
     expect(summary).toContain('Address: Lindholmspiren 7, 417 56 Göteborg, SE');

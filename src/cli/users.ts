@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import type { Logger } from 'pino';
 import type { Backend } from '../backends/port.js';
@@ -14,7 +15,8 @@ import { exportUsers } from '../reports/export.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { createLogger } from './log.js';
-import { backendOption, webexConnection, type BackendName } from './backend-option.js';
+import { backendOption, webexConnection, webexPollMs, type BackendName } from './backend-option.js';
+import { MOVE_DEFAULTS } from '../backends/webex/moves.js';
 import { progressDisplay } from './progress-display.js';
 import { whileStoppable } from './signals.js';
 import { errorTable, listErrors, moreErrors } from './error-table.js';
@@ -23,6 +25,7 @@ import { RunRows } from '../journal/rows.js';
 interface BackendArgs extends GlobalArgs {
   backend: BackendName;
   concurrency?: number;
+  subPartner?: string;
 }
 
 interface ImportArgs extends BackendArgs {
@@ -38,6 +41,8 @@ interface ImportArgs extends BackendArgs {
   delimiter?: string;
   reportDelimiter?: string;
   headerMap?: string;
+  sheet?: string;
+  reportFormat?: 'csv' | 'xlsx';
   concurrency: number;
   precheck?: boolean;
 }
@@ -46,7 +51,7 @@ const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';'
 
 function importOptions<T>(y: Argv<T>) {
   return backendOption(y)
-    .positional('file', { type: 'string', demandOption: true, describe: 'The users CSV (UTF-8; comma, semicolon or tab)' })
+    .positional('file', { type: 'string', demandOption: true, describe: 'The users file: a CSV (UTF-8; comma, semicolon or tab) or an Excel workbook (.xlsx), told apart by content' })
     .option('customer', { type: 'string', demandOption: true, describe: 'Customer id the users belong to' })
     .option('out', { type: 'string', describe: 'Folder for results.csv, errors.csv and summary.json', defaultDescription: './bulkhub-reports/<run id>/' })
     .option('mode', {
@@ -67,6 +72,12 @@ function importOptions<T>(y: Argv<T>) {
     .option('replace-reports', { type: 'boolean', describe: 'Replace the reports of another run in --out (never done otherwise)' })
     .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
     .option('report-delimiter', { type: 'string', describe: 'Delimiter of results.csv and errors.csv: comma, semicolon or tab', defaultDescription: "the input file's" })
+    .option('sheet', { type: 'string', describe: "A workbook's sheet to read, by name", defaultDescription: 'the first visible sheet' })
+    .option('report-format', {
+      choices: ['csv', 'xlsx'] as const,
+      defaultDescription: 'csv (a resumed run keeps its own)',
+      describe: 'xlsx also writes results.xlsx and errors.xlsx (text cells; errors.xlsx imports back like errors.csv)',
+    })
     .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
     .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' });
 }
@@ -86,7 +97,7 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
 
 const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
   command: 'validate <file>',
-  describe: 'Same as "import --dry-run": every check and the full plan, nothing changed',
+  describe: 'Same as "import --dry-run": every check and the full plan, nothing changed (with --backend webex also the rules Webex enforces beyond seed 004)',
   builder: (y) =>
     importOptions(y).option('precheck', { type: 'boolean', describe: 'With --backend webex: ask Webex to validate every planned add' }) as Argv<ImportArgs>,
   handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true }), { db: argv.db }),
@@ -167,6 +178,8 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       delimiter,
       reportDelimiter,
       extraAliases,
+      sheet: argv.sheet,
+      reportFormat: argv.reportFormat,
       concurrency: argv.concurrency,
       precheck: argv.precheck ?? false,
       logger,
@@ -196,8 +209,11 @@ async function importUsers(argv: ImportArgs): Promise<number> {
  */
 function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger): Backend {
   if (argv.backend === 'webex') {
-    const { baseUrl, token } = webexConnection();
-    return createWebexBackend({ baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger });
+    const { baseUrl, token, subPartnerOrgId } = webexConnection(argv);
+    return createWebexBackend({
+      baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger, moves: { ...MOVE_DEFAULTS, pollMs: webexPollMs(MOVE_DEFAULTS.pollMs) },
+      ...(subPartnerOrgId && { subPartnerOrgId }),
+    });
   }
   migrateDirectory(db!);
   return createSqliteBackend(db!);
@@ -218,8 +234,8 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
   const s = summary;
   const what = s.dryRun ? 'Dry run' : 'Run';
   const verb = s.dryRun ? 'would be ' : '';
-  // A refused file gets summary.json and the review page alone: name only the files that were written.
-  const written = s.outcome === 'file-refused' ? { dir: reports.dir, summary: reports.summary, review: reports.review } : reports;
+  // Name only the files that were written (a refused file gets summary.json and the review page alone; workbooks only when asked for).
+  const written = Object.fromEntries(Object.entries(reports).filter(([key, path]) => key === 'dir' || existsSync(path))) as Partial<ReportPaths>;
   const lines = [
     `${what} ${s.runId}${result?.resumed ? ' (resumed)' : ''}: ${s.outcome === 'completed' ? 'completed' : 'NOTHING APPLIED'}`,
     `  ${s.rows} rows: ${s.added} ${verb}added, ${s.modified} ${verb}modified, ${s.removed} ${verb}removed, ${s.unchanged} unchanged, ${s.warnings} warnings, ${s.errors} errors` +
@@ -227,6 +243,7 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
     ...(s.refusal ? [`  ${s.refusal.code}: ${s.refusal.message}`] : []),
     `Reports: ${reports.dir}`,
     ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
+    ...(written.resultsXlsx === undefined ? [] : [`  results.xlsx and errors.xlsx  the same, as Excel workbooks (errors.xlsx imports back too)`]),
     `  summary.json the counts`,
     `  report.html  the review page: open it in a browser`,
   ];

@@ -132,7 +132,12 @@ function askedOptions(options: ImportOptions): { typed: Partial<RunOptions>; eff
   if (options.outDir !== undefined) typed.out = resolve(options.outDir);
   if (options.delimiter !== undefined) typed.delimiter = options.delimiter;
   if (options.extraAliases !== undefined) typed.headerMap = { ...options.extraAliases };
-  const effective: RunOptions = { mode: 'add-remove', allowRemovals: false, out: null, delimiter: null, headerMap: null, ...typed };
+  if (options.sheet !== undefined) typed.sheet = options.sheet;
+  if (options.reportDelimiter !== undefined) typed.reportDelimiter = options.reportDelimiter;
+  if (options.reportFormat !== undefined) typed.reportFormat = options.reportFormat;
+  const effective: RunOptions = {
+    mode: 'add-remove', allowRemovals: false, out: null, delimiter: null, headerMap: null, sheet: null, reportDelimiter: null, reportFormat: 'csv', ...typed,
+  };
   return { typed, effective };
 }
 

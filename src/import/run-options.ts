@@ -24,7 +24,11 @@ export function optionDifferences(run: RunRecord, asked: Partial<RunOptions>): O
   compare('mode', '--mode', (v) => v);
   compare('allowRemovals', '--allow-removals', (v) => (v ? 'given' : 'not given'));
   compare('out', '--out', (v) => v ?? 'the default folder');
-  compare('delimiter', '--delimiter', (v) => (v === null ? 'sniffed' : v === '\t' ? 'tab' : v === ';' ? 'semicolon' : 'comma'));
+  const delimiterName = (v: RunOptions['delimiter'] | undefined): string => (v === '\t' ? 'tab' : v === ';' ? 'semicolon' : 'comma');
+  compare('delimiter', '--delimiter', (v) => (v === null ? 'sniffed' : delimiterName(v)));
+  compare('sheet', '--sheet', (v) => v ?? 'the first visible sheet');
+  compare('reportDelimiter', '--report-delimiter', (v) => (v == null ? "the input's" : delimiterName(v)));
+  compare('reportFormat', '--report-format', (v) => v ?? 'csv');
   compare('headerMap', '--header-map', (v) => (v === null ? 'none' : JSON.stringify(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))));
   return out;
 }

@@ -51,6 +51,12 @@ export interface RunOptions {
   delimiter: ',' | ';' | '\t' | null;
   /** The --header-map entries (header text → column key), or null. */
   headerMap: Record<string, string> | null;
+  /** The workbook sheet asked for (--sheet), or null for the first visible one. Absent in runs recorded before it was. */
+  sheet?: string | null;
+  /** --report-delimiter, or null for the input's own. Absent in runs recorded before it was. */
+  reportDelimiter?: ',' | ';' | '\t' | null;
+  /** --report-format. Absent in runs recorded before it was. */
+  reportFormat?: 'csv' | 'xlsx';
 }
 
 /** Facts of a run that are not lines: file-level warnings and the removal guard's verdict. */
