@@ -120,8 +120,11 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
         addRunNotes(db, run.id, { columns: read.columns, ignoredColumns: read.unknownColumns, blankLines: read.blankLines });
         setRunState(db, run.id, 'planned', { header: read.header, delimiter: read.delimiter });
       } catch (error) {
-        // The file's own problems (and a file that changed while read) end the run: nothing was applied.
-        if (error instanceof RunRefused && (error.code in FILE_CODES || error.code === 'INPUT_CHANGED')) await refuse(db, run, paths, 'file-refused', error, options);
+        // The file's own problems, a file that changed while read, and options that do not fit the
+        // file (--delimiter for a workbook) end the run: nothing was applied.
+        if (error instanceof RunRefused && (error.code in FILE_CODES || error.code === 'INPUT_CHANGED' || error.code === 'BAD_ARGUMENTS')) {
+          await refuse(db, run, paths, 'file-refused', error, options);
+        }
         throw error;
       }
     }
