@@ -20,6 +20,8 @@ const COMMANDS = [usersCommand, runsCommand, customersCommand, locationsCommand,
   templatesCommand, outboxCommand];
 /** The top-level command names (`users`, `runs`...), to name a command in a refusal of the command line. */
 const NOUNS = COMMANDS.map((c) => String(c.command).split(' ')[0]!);
+import { printProblem, reportFailure, setShowStacks } from './problem.js';
+import { handleStopSignals } from './signals.js';
 
 /** The one place that knows every command. Each noun lives in its own module. */
 export async function main(argv: string[]): Promise<void> {
@@ -38,18 +40,21 @@ export async function main(argv: string[]): Promise<void> {
     .command(withoutPublicApi(servicesCommand, 'setting up Meetings and Calling for an order'))
     .command(withoutPublicApi(templatesCommand, 'onboarding templates'))
     .command(outboxCommand)
+    .middleware((argv) => setShowStacks((argv.logLevel as string | undefined) ?? process.env.BULKHUB_LOG_LEVEL))
     .demandCommand(1, 'Name a command; see bulkhub --help.')
     .strict()
     .recommendCommands()
     .epilogue(
       'Exit codes: 0 every row ok (warnings allowed); 1 the run finished and some rows have status error; ' +
-        '2 nothing could be applied (file-level problem, removal guard, bad arguments, unreachable target).',
+        '2 nothing could be applied (file-level problem, removal guard, bad arguments, unreachable target, a fault found before the first change); ' +
+        '3 stopped part-way by a fault (disk full, database unwritable, token refused): resume with the printed command; ' +
+        '129/130/143 stopped by SIGHUP/SIGINT/SIGTERM at a safe point: resume with the printed command.',
     )
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
       // yargs' own refusals of the command line (YError, e.g. an option without its value) are bad arguments too.
       if (error && error.name !== 'YError') throw error;
-      process.stderr.write(`bulkhub: BAD_ARGUMENTS: ${wordArgumentError(message ?? error.message, argv, NOUNS)}\n`);
+      printProblem({ code: 'BAD_ARGUMENTS', message: wordArgumentError(message ?? error.message, argv, NOUNS) });
       process.exit(EXIT.NOT_APPLIED);
     })
     .help()
@@ -57,4 +62,21 @@ export async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
-await main(hideBin(process.argv));
+/**
+ * The top-level handler: whatever escapes a command (or a stray promise) is printed as one line
+ * with its code, never as a bare stack, and ends with the README's exit code. A reader that
+ * closes stdout early (`bulkhub runs list | head -1`) ends the output quietly.
+ */
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
+  process.exit(reportFailure(error));
+});
+const fatal = (error: unknown): never => process.exit(reportFailure(error));
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+handleStopSignals();
+try {
+  await main(hideBin(process.argv));
+} catch (error) {
+  process.exitCode = reportFailure(error);
+}

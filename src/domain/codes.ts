@@ -18,6 +18,7 @@ export const FILE_CODES = {
   AMBIGUOUS_DELIMITER: 'The header line does not tell which delimiter the file uses.',
   BAD_HEADER_MAP: 'The --header-map file is not valid.',
   UNREADABLE_PACKAGE_COLUMN: 'A header looks like a package column but cannot be read as one (a typo, or a bracket never closed).',
+  READER_FAILED: 'The reading of the file stopped (out of memory or a crash of the reader); nothing was applied.',
   NOT_A_WORKBOOK: 'The file is a ZIP archive but not a readable Excel workbook (.xlsx): damaged, or another format.',
   SHEET_NOT_FOUND: 'The workbook has no sheet of the name --sheet gives.',
   FORMULA_WITHOUT_VALUE: 'A cell holds a formula with no saved result (bulkhub never runs formulas).',
@@ -78,6 +79,24 @@ export const RUN_CODES = {
   BAD_ARGUMENTS: 'The command line is not valid.',
   TARGET_UNAVAILABLE: 'The target cannot be reached.',
   NO_PUBLIC_API: 'Webex has no public API for this command (a Partner Hub or Control Hub wizard); it works only on the embedded directory.',
+  RUN_OPTIONS_DIFFER: 'An unfinished run of this file was started with other options: resume it as it was (--resume RUN_ID) or start a new run (--new-run).',
+  REPORTS_EXIST: 'The --out folder already holds reports of another run; they are never overwritten silently.',
+} as const;
+
+/**
+ * Faults of the environment: the disk, the database file, the machine. Found before the first
+ * change they refuse the command (exit 2); once a run has begun they stop it, unfinished and
+ * resumable (exit 3, or 128 + the signal's number for INTERRUPTED).
+ */
+export const FAULT_CODES = {
+  STORAGE_FULL: 'No space left on the disk of the database or the report folder (or a disk quota was reached).',
+  NOT_WRITABLE: 'The database, its folder or the report folder cannot be written (a read-only file system, or permissions).',
+  NOT_A_BULKHUB_DATABASE: "The --db file is not a SQLite database, or is another application's: bulkhub writes nothing into it.",
+  DATABASE_CORRUPT: 'The database file is damaged.',
+  DATABASE_BUSY: 'Another process kept the database locked for too long.',
+  IO_ERROR: 'The disk reported an input/output error.',
+  INTERRUPTED: 'Stopped by SIGINT, SIGTERM or SIGHUP at the next safe point; the run resumes where it stopped.',
+  INTERNAL_ERROR: 'Something unexpected stopped the command (a defect of bulkhub); --log-level debug shows where.',
 } as const;
 
 /**
@@ -105,7 +124,8 @@ export type WarningCode = keyof typeof WARNING_CODES;
 export type NoteCode = keyof typeof NOTE_CODES;
 export type RunCode = keyof typeof RUN_CODES;
 export type ProvisioningCode = keyof typeof PROVISIONING_CODES;
-export type Code = FileCode | RowCode | WarningCode | NoteCode | RunCode | ProvisioningCode;
+export type FaultCode = keyof typeof FAULT_CODES;
+export type Code = FileCode | RowCode | WarningCode | NoteCode | RunCode | ProvisioningCode | FaultCode;
 
 /** A problem with one row (or, for file warnings, with the file), or a note about it. */
 export interface Issue {
@@ -137,11 +157,11 @@ export function rowNote(code: NoteCode, message: string): Issue {
  * run that cannot go on. The CLI turns it into exit code 2.
  */
 export class RunRefused extends Error {
-  readonly code: FileCode | RunCode | ProvisioningCode;
+  readonly code: FileCode | RunCode | ProvisioningCode | FaultCode;
   readonly line: number | undefined;
   readonly column: string | undefined;
 
-  constructor(code: FileCode | RunCode | ProvisioningCode, message: string, where: { line?: number; column?: string } = {}) {
+  constructor(code: FileCode | RunCode | ProvisioningCode | FaultCode, message: string, where: { line?: number; column?: string } = {}) {
     super(message);
     this.name = 'RunRefused';
     this.code = code;
@@ -154,9 +174,40 @@ export class RunRefused extends Error {
    * message already says: never "Line 2 ... (line 2)".
    */
   describe(): string {
-    const parts: string[] = [];
-    if (this.line !== undefined && !new RegExp(`\\bline ${this.line}\\b`, 'i').test(this.message)) parts.push(`line ${this.line}`);
-    if (this.column !== undefined && !this.message.includes(`"${this.column}"`)) parts.push(`column "${this.column}"`);
-    return parts.length === 0 ? this.message : `${this.message} (${parts.join(', ')})`;
+    return this.message + whereNotSaid(this.message, this.line, this.column);
+  }
+}
+
+/**
+ * ` (line 3, column "Location")`: where a problem is, leaving out what its message already says,
+ * so a message never reads "Line 2 ... (line 2)". '' when the message says it all.
+ */
+export function whereNotSaid(message: string, line: number | undefined, column: string | undefined): string {
+  const parts: string[] = [];
+  if (line !== undefined && !new RegExp(`\\bline ${line}\\b`, 'i').test(message)) parts.push(`line ${line}`);
+  if (column !== undefined && column !== '' && !message.includes(`"${column}"`)) parts.push(`column "${column}"`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
+/**
+ * A run that began and was stopped part-way by a fault (the disk, the database, the target
+ * refusing the token) or a signal. Nothing is half-done: every line is either recorded or will
+ * be settled against the target when the run is resumed. The CLI prints how to resume it.
+ */
+export class RunStopped extends Error {
+  readonly runId: string;
+
+  constructor(
+    readonly code: FileCode | RunCode | ProvisioningCode | FaultCode,
+    message: string,
+    /** The run, as much of it as the command that resumes it names. */
+    readonly run: { id: string; inputFile: string; customerId: string; backend: string },
+    /** Set when a signal stopped the run. */
+    readonly signal?: NodeJS.Signals,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RunStopped';
+    this.runId = run.id;
   }
 }

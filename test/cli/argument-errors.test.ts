@@ -38,7 +38,7 @@ describe('the CLI answers a bad command line in plain words, whatever the langua
   ])('%j', async (args, text) => {
     const result = await runCli(args, { env: { LANG: 'nl_NL.UTF-8', LC_ALL: 'nl_NL.UTF-8' } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`bulkhub: BAD_ARGUMENTS: ${text}`);
-    expect(result.stderr).not.toMatch(/Unknown argument|non-option|Missing required|bogusFlag|Onbekend/);
+    expect(result.said).toContain(`bulkhub: BAD_ARGUMENTS: ${text}`);
+    expect(result.said).not.toMatch(/Unknown argument|non-option|Missing required|bogusFlag|Onbekend/);
   });
 });

@@ -62,7 +62,7 @@ describe('decorated headers', () => {
     const file = [`${MEETINGS_HEADER},Webex Calling,Webex Calling Standrad,Webex Suite,Webex Voice,Webex Meetings`, 'a@acme.nl,A,A,acme.webex.com,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,TRUE'].join('\n');
     const run = await importInto(acme, 'unreadable', file);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('UNREADABLE_PACKAGE_COLUMN: The header "Webex Calling Standrad" (column 8) looks like the package column "Webex Calling Standard"');
+    expect(run.said).toContain('UNREADABLE_PACKAGE_COLUMN: The header "Webex Calling Standrad" (column 8) looks like the package column "Webex Calling Standard"');
     const exported = await runCli(['users', 'export', '--customer', 'acme', '--db', acme.db]);
     expect(exported.stdout).not.toContain('a@acme.nl');
   });
@@ -133,7 +133,7 @@ describe('one account, one organisation', () => {
 
     const again = await runCli(['customers', 'create', '--id', 'gamma', '--name', 'Gamma BV', '--admin-email', 'Admin@Acme.nl', '--package', 'Webex Meetings', '--db', acme.db]);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('BAD_ARGUMENTS: admin@acme.nl is already the admin of customer "Acme BV" (acme), and a Webex account belongs to one organisation');
+    expect(again.said).toContain('BAD_ARGUMENTS: admin@acme.nl is already the admin of customer "Acme BV" (acme), and a Webex account belongs to one organisation');
     expect((await runCli(['customers', 'list', '--db', acme.db, '--json'])).stdout).not.toContain('gamma');
   });
 });
@@ -143,7 +143,7 @@ describe('messages a partner can act on', () => {
     const acme = acmeDirectory();
     const run = await importInto(acme, 'pipes', ['User ID/Email (Required)|First Name|Webex Meetings', 'a@acme.nl|A|TRUE'].join('\n'));
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('MISSING_EMAIL_COLUMN: The header has no "User ID/Email (Required)" column as bulkhub reads it: the header line separates its columns with "|"');
+    expect(run.said).toContain('MISSING_EMAIL_COLUMN: The header has no "User ID/Email (Required)" column as bulkhub reads it: the header line separates its columns with "|"');
   });
 
   it('a non-ASCII e-mail names the character', async () => {
@@ -157,7 +157,7 @@ describe('messages a partner can act on', () => {
     const acme = acmeDirectory();
     const run = await importInto(acme, 'quote', [MEETINGS_HEADER, 'a@acme.nl,A"B,A,acme.webex.com,FALSE,FALSE'].join('\n'));
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/INVALID_QUOTE: Line 2, column "First Name": /);
-    expect(run.stderr).not.toMatch(/\(line 2/);
+    expect(run.said).toMatch(/INVALID_QUOTE: Line 2, column "First Name": /);
+    expect(run.said).not.toMatch(/\(line 2/);
   });
 });

@@ -107,7 +107,7 @@ describe('users import of an Excel workbook', () => {
 
     const noSheet = await runCli(importArgs(book, acme.db, join(acme.dir, 'c'), '--sheet', 'Users'));
     expect(noSheet.code).toBe(2);
-    expect(noSheet.stderr).toContain('SHEET_NOT_FOUND: The workbook has no sheet "Users". Its sheets: "Notes", "Gebruikers".');
+    expect(noSheet.said).toContain('SHEET_NOT_FOUND: The workbook has no sheet "Users". Its sheets: "Notes", "Gebruikers".');
 
     const formulas = await writeParts(
       join(acme.dir, 'formulas.xlsx'),
@@ -115,14 +115,14 @@ describe('users import of an Excel workbook', () => {
     );
     const refused = await runCli(importArgs(formulas, acme.db, join(acme.dir, 'd')));
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/FORMULA_WITHOUT_VALUE: Cell A3 holds a formula \(=A2\) with no saved result/);
+    expect(refused.said).toMatch(/FORMULA_WITHOUT_VALUE: Cell A3 holds a formula \(=A2\) with no saved result/);
     expect(JSON.parse(readFileSync(join(acme.dir, 'd', 'summary.json'), 'utf8')).refusal).toMatchObject({ code: 'FORMULA_WITHOUT_VALUE' });
 
     const delimiter = await runCli(importArgs(book, acme.db, join(acme.dir, 'e'), '--delimiter', 'semicolon'));
     expect(delimiter.code).toBe(2);
-    expect(delimiter.stderr).toContain('--delimiter is for CSV files');
+    expect(delimiter.said).toContain('--delimiter is for CSV files');
     const sheetOfCsv = await runCli(importArgs(csvNamedXlsx, acme.db, join(acme.dir, 'f'), '--sheet', 'Users'));
     expect(sheetOfCsv.code).toBe(2);
-    expect(sheetOfCsv.stderr).toContain('--sheet is for Excel workbooks');
+    expect(sheetOfCsv.said).toContain('--sheet is for Excel workbooks');
   });
 });

@@ -94,3 +94,14 @@ describe('validateRow', () => {
     expect(validateRow(['a@acme.nl', '', 'TRUE', ' '], wide, 'add-remove').issues).toEqual([]);
   });
 });
+
+describe('where a refusal is, said once', () => {
+  it('leaves out the line or column the message names already', async () => {
+    const { RunRefused, whereNotSaid } = await import('../../src/domain/codes.js');
+    expect(whereNotSaid('Line 2, column "First Name": a quote appears inside a value', 2, 'First Name')).toBe('');
+    expect(whereNotSaid('The quoted value is never closed', 3, 'Location')).toBe(' (line 3, column "Location")');
+    expect(whereNotSaid('The header "X" names the column twice', 1, 'X')).toBe(' (line 1)');
+    expect(new RunRefused('INVALID_QUOTE', 'Line 12: text follows a closing quote', { line: 12 }).describe()).toBe('Line 12: text follows a closing quote');
+    expect(new RunRefused('INVALID_QUOTE', 'Line 12: text follows a closing quote', { line: 121 }).describe()).toBe('Line 12: text follows a closing quote (line 121)');
+  });
+});
