@@ -105,11 +105,11 @@ function benchSize(rows) {
   results.push(measure('baseline', [join(root, 'scripts/bench/csv-parse-count.mjs'), file], [0]));
   const validateDb = join(dir, 'validate.db');
   freshDirectory(validateDb);
-  results.push(measure('validate', cli('users', 'validate', file, '--db', validateDb, '--out', join(dir, 'out-validate'))));
+  results.push(measure('validate', cli('users', 'validate', file, '--db', validateDb, '--out', freshOut('out-validate'))));
   const importDb = join(dir, 'import.db');
   freshDirectory(importDb);
-  results.push(measure('import', cli('users', 'import', file, '--db', importDb, '--out', join(dir, 'out-import'))));
-  results.push(measure('reimport', cli('users', 'import', file, '--db', importDb, '--out', join(dir, 'out-reimport'))));
+  results.push(measure('import', cli('users', 'import', file, '--db', importDb, '--out', freshOut('out-import'))));
+  results.push(measure('reimport', cli('users', 'import', file, '--db', importDb, '--out', freshOut('out-reimport'))));
   const importRun = JSON.parse(readFileSync(join(dir, 'out-import', 'summary.json'), 'utf8')).runId;
   const page = join(dir, `report-${rows}.html`);
   const report = measure('report', [values.cli, 'runs', 'report', importRun, '--db', importDb, '--out', page, '--quiet'], [0]);
@@ -135,6 +135,16 @@ function generated(rows, extension) {
   return file;
 }
 
+/**
+ * A report folder of the bench, emptied: bulkhub never overwrites another run's reports, and the
+ * same folder serves every size and every bench run.
+ */
+function freshOut(name) {
+  const out = join(dir, name);
+  rmSync(out, { recursive: true, force: true });
+  return out;
+}
+
 /** The same rows imported from a workbook and from a CSV, each into a fresh directory. */
 function benchWorkbook(rows) {
   const results = [];
@@ -142,7 +152,7 @@ function benchWorkbook(rows) {
     const file = generated(rows, extension);
     const db = join(dir, `import-${extension}.db`);
     freshDirectory(db);
-    const out = join(dir, `out-${extension}`);
+    const out = freshOut(`out-${extension}`);
     const step = measure(name, [values.cli, 'users', 'import', file, '--customer', 'bench', '--quiet', '--db', db, '--out', out]);
     step.rowsPerSecond = Math.round(rows / step.seconds);
     step.summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
