@@ -14,10 +14,11 @@ import { subscriptionsCommand } from './subscriptions.js';
 import { servicesCommand } from './services.js';
 import { templatesCommand } from './templates.js';
 import { outboxCommand } from './outbox.js';
+import { withSettings } from './settings.js';
 
 /** The one place that knows every command. Each noun lives in its own module. */
 export async function main(argv: string[]): Promise<void> {
-  await withGlobalOptions(yargs(argv))
+  await withSettings(withGlobalOptions(yargs(argv)), argv)
     .scriptName('bulkhub')
     .usage('$0 <command> [options]\n\nBulk provisioning of Webex Wholesale users from CSV, and the organisations, orders and services around them.')
     .command(usersCommand)
@@ -39,11 +40,14 @@ export async function main(argv: string[]): Promise<void> {
     )
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
-      if (error) throw error;
-      process.stderr.write(`bulkhub: BAD_ARGUMENTS: ${message}\nRun with --help for usage.\n`);
+      // yargs' own errors (a config file it could not read) are bad arguments too; others are ours.
+      if (error && error.name !== 'YError') throw error;
+      process.stderr.write(`bulkhub: BAD_ARGUMENTS: ${message ?? error?.message}\nRun with --help for usage.\n`);
       process.exit(EXIT.NOT_APPLIED);
     })
+    .completion('completion', 'Print a bash or zsh completion script: bulkhub completion >> ~/.bashrc')
     .help()
+    .alias('help', 'h')
     .version()
     .parseAsync();
 }
