@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { createCustomer, getCustomerRecord, listCustomers, type CustomerRecord } from '../backends/sqlite/directory.js';
-import type { Db } from '../db/open.js';
+import { inDatabase, type Db } from '../db/open.js';
 import { RunRefused } from '../domain/codes.js';
 import { PACKAGE_COLUMN, PACKAGES } from '../domain/packages.js';
 import { organisationOfCustomer } from '../provisioning/customer-link.js';
@@ -131,7 +131,7 @@ const list: CommandModule<GlobalArgs, GlobalArgs> = {
         const customers = listCustomers(db);
         const text =
           customers.length === 0
-            ? 'No customers yet. Create one with: bulkhub customers create --name NAME --admin-email EMAIL --package PACKAGE'
+            ? `No customers yet${inDatabase(db)}. Create one with: bulkhub customers create --name NAME --admin-email EMAIL --package PACKAGE`
             : table([
                 ['ID', 'NAME', 'PACKAGE', 'USERS', 'ADMIN'],
                 ...customers.map((c) => [c.id, c.name, PACKAGE_COLUMN[c.package], String(c.userCount), c.adminEmail]),

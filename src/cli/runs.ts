@@ -3,6 +3,7 @@ import { migrateJournal } from '../journal/schema.js';
 import { listRuns, requireRun, type RunRecord } from '../journal/runs.js';
 import { countsOf } from '../reports/summary.js';
 import { RunRows } from '../journal/rows.js';
+import { inDatabase } from '../db/open.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 
 interface ListArgs extends GlobalArgs {
@@ -21,7 +22,7 @@ const listCommand: CommandModule<GlobalArgs, ListArgs> = {
       const db = openDbFromArgs(argv);
       migrateJournal(db);
       const runs = listRuns(db, argv.limit);
-      const text = runs.length === 0 ? 'No runs yet.' : [
+      const text = runs.length === 0 ? `No runs yet${inDatabase(db)}.` : [
         'RUN ID                  STATE        CUSTOMER        ROWS  ERRORS  FILE',
         ...runs.map((r) => `${r.id.padEnd(23)} ${label(r).padEnd(12)} ${r.customerId.padEnd(14)} ${String(r.summary?.rows ?? '-').padStart(5)} ${String(r.summary?.errors ?? '-').padStart(7)}  ${r.inputFile}`),
       ].join('\n');
@@ -58,9 +59,10 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
         `  lines by state: ${states.map((s) => `${s.state} ${s.n}`).join(', ') || 'none'}`,
         ...(run.summary?.refusal ? [`  refused    ${run.summary.refusal.code}: ${run.summary.refusal.message}`] : []),
         `  reports    ${run.outDir}`,
+        `  database   ${db.name}`,
         ...(['ingesting', 'planned', 'applying'].includes(run.state) ? [`  unfinished: finish it with "bulkhub users import ${run.inputFile} --customer ${run.customerId} --resume ${run.id}"`] : []),
       ];
-      print(argv, { ...publicRun(run), counts, lineStates: Object.fromEntries(states.map((s) => [s.state, s.n])) }, lines.join('\n'));
+      print(argv, { ...publicRun(run), database: db.name, counts, lineStates: Object.fromEntries(states.map((s) => [s.state, s.n])) }, lines.join('\n'));
       db.close();
     }),
 };

@@ -11,6 +11,18 @@ export function resolveDbPath(explicit?: string): string {
   return resolve(explicit ?? process.env.BULKHUB_DB ?? DEFAULT_DB_PATH);
 }
 
+/**
+ * Says which database file a command used, for a message where that matters ("not found"
+ * because the command ran in another folder than usual): ` in the database /x/bulkhub.db`.
+ */
+export function inDatabase(db: Db): string {
+  return ` in the database ${db.name}`;
+}
+
+/** How to point a command at another database file, for the end of a "not found" message. */
+export const OTHER_DATABASE =
+  'Another database file is named with --db (or BULKHUB_DB, or "db" in the config file); without them bulkhub uses .bulkhub/bulkhub.db in the folder it runs in.';
+
 export interface OpenOptions {
   /**
    * `full` fsyncs the WAL on every commit. Needed when the journal records changes made

@@ -72,7 +72,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   if (backend.unmanaged?.length) {
     logger.warn({ backend: backend.name, columns: backend.unmanaged }, `${backend.name} has no API for ${backend.unmanaged.map((k) => COLUMNS[k]).join(' and ')}: those columns are validated but not applied`);
   }
-  logger.info({ runId: run.id, customerId: run.customerId, file, resumed, dryRun: run.dryRun }, resumed ? 'resuming run' : 'run started');
+  logger.info({ runId: run.id, customerId: run.customerId, file, database: db.name, resumed, dryRun: run.dryRun }, resumed ? 'resuming run' : 'run started');
 
   if (run.state === 'ingesting') {
     rows.clear(); // an ingest cut short restarts from the top: nothing was applied yet
@@ -152,7 +152,7 @@ async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refuse
   const refusal = { code: error.code, message: error.message + (error.line ? ` (line ${error.line})` : '') };
   if (state === 'file-refused') rows.clear();
   else await writeRowReports(paths, getRun(db, run.id)!.header ?? [], rows.reportRows());
-  const summary = buildSummary(getRun(db, run.id)!, countRows(rows), state, refusal);
+  const summary = buildSummary(getRun(db, run.id)!, db.name, countRows(rows), state, refusal);
   writeSummary(paths, summary);
   setRunState(db, run.id, state, { summary });
   throw Object.assign(error, { reports: paths, summary });
@@ -161,7 +161,7 @@ async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refuse
 async function finish(db: Db, run: RunRecord, rows: RunRows, paths: ReportPaths, resumed: boolean,
   refusal?: RunSummary['refusal']): Promise<ImportResult> {
   await writeRowReports(paths, run.header ?? [], rows.reportRows());
-  const summary = buildSummary(run, countRows(rows), 'completed', refusal);
+  const summary = buildSummary(run, db.name, countRows(rows), 'completed', refusal);
   writeSummary(paths, summary);
   setRunState(db, run.id, run.dryRun ? 'dry-run' : 'completed', { summary });
   return { run: requireRun(db, run.id), summary, reports: paths, resumed };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Db } from '../db/open.js';
+import { inDatabase, OTHER_DATABASE, type Db } from '../db/open.js';
 import { RunRefused } from '../domain/codes.js';
 import type { ImportMode } from '../domain/row.js';
 import type { RunSummary } from './types.js';
@@ -63,7 +63,7 @@ export function getRun(db: Db, id: string): RunRecord | undefined {
 
 export function requireRun(db: Db, id: string): RunRecord {
   const run = getRun(db, id);
-  if (!run) throw new RunRefused('RUN_NOT_FOUND', `There is no run "${id}" in this database; "bulkhub runs list" shows the runs it has.`);
+  if (!run) throw new RunRefused('RUN_NOT_FOUND', `There is no run "${id}"${inDatabase(db)}; "bulkhub runs list" shows the runs it has. ${OTHER_DATABASE}`);
   return run;
 }
 

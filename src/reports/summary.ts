@@ -18,10 +18,12 @@ export function countsOf({ rows, added, modified, removed, unchanged, warnings, 
   return { rows, added, modified, removed, unchanged, warnings, errors };
 }
 
-export function buildSummary(run: RunRecord, counts: Counts, outcome: RunSummary['outcome'], refusal?: RunSummary['refusal']): RunSummary {
+/** `database` is the SQLite file holding the run's journal (`Db.name`). */
+export function buildSummary(run: RunRecord, database: string, counts: Counts, outcome: RunSummary['outcome'], refusal?: RunSummary['refusal']): RunSummary {
   const finishedAt = new Date();
   return {
     runId: run.id,
+    database,
     customerId: run.customerId,
     backend: run.backend,
     inputFile: run.inputFile,
