@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import type { Backend } from '../backends/port.js';
+import type { Backend, CustomerFacts } from '../backends/port.js';
 import type { Db } from '../db/open.js';
 import { RunRefused } from '../domain/codes.js';
 import { COLUMNS } from '../domain/columns.js';
 import { planContext } from '../domain/plan.js';
 import type { ImportMode } from '../domain/row.js';
 import { markDuplicates } from '../journal/cross-checks.js';
+import { takeRunLock, type RunLock } from '../journal/lock.js';
 import { RunRows } from '../journal/rows.js';
 import { claimRun, createRun, findUnfinishedRun, getRun, requireRun, setRunState, type RunRecord } from '../journal/runs.js';
 import type { RunSummary } from '../journal/types.js';
@@ -58,13 +59,25 @@ export interface ImportResult {
  */
 export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const { db, backend, logger } = options;
-  const progress = options.progress ?? silentProgress;
   migrateJournal(db);
   const file = resolve(options.file);
   const inputHash = await hashFile(file);
   const customer = await backend.getCustomer(options.customerId);
 
+  // A dry run changes nothing: only runs that apply take the customer's lock.
+  const lock = options.dryRun ? undefined : takeRunLock(db, { customerId: customer.customerId, backend: backend.name }, { logger });
+  try {
+    return await importLocked(options, file, inputHash, customer, lock);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function importLocked(options: ImportOptions, file: string, inputHash: string, customer: CustomerFacts, lock: RunLock | undefined): Promise<ImportResult> {
+  const { db, backend, logger } = options;
+  const progress = options.progress ?? silentProgress;
   const { run, resumed } = openRun(options, file, inputHash);
+  lock?.holdFor(run.id);
   backend.tagRun?.(run.id);
   const rows = new RunRows(db, run.id);
   const paths = reportPaths(run.outDir);

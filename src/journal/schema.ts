@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { LOCK_TABLE } from './lock.js';
 
 /**
  * The run journal lives in the same SQLite file as the embedded directory. One row per run;
@@ -62,6 +63,8 @@ export function migrateJournal(db: Db): void {
     DROP INDEX IF EXISTS journal_rows_by_phone;
     DROP INDEX IF EXISTS journal_rows_by_ext;
   `);
+  // One import per customer and target at a time (lock.ts).
+  db.exec(LOCK_TABLE);
 }
 
 /**
