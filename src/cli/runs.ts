@@ -4,6 +4,7 @@ import { listRuns, requireRun, type RunRecord } from '../journal/runs.js';
 import { countsOf } from '../reports/summary.js';
 import { RunRows } from '../journal/rows.js';
 import { inDatabase } from '../db/open.js';
+import { pruneCommand } from './runs-prune.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 
 interface ListArgs extends GlobalArgs {
@@ -70,7 +71,7 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
 export const runsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'runs <command>',
   describe: 'The history of import runs (the run journal)',
-  builder: (y) => y.command(listCommand).command(showCommand).demandCommand(1) as Argv<GlobalArgs>,
+  builder: (y) => y.command(listCommand).command(showCommand).command(pruneCommand).demandCommand(1) as Argv<GlobalArgs>,
   handler: () => {},
 };
 

@@ -8,6 +8,7 @@ import { migrateDirectory } from '../backends/sqlite/schema.js';
 import { loadHeaderMapFile } from '../csv/header-map.js';
 import { RunRefused } from '../domain/codes.js';
 import { runImport, type ImportResult } from '../import/run-import.js';
+import { checkPolicy } from '../journal/retention.js';
 import type { ReportPaths } from '../reports/write.js';
 import type { RunSummary } from '../journal/types.js';
 import { exportUsers } from '../reports/export.js';
@@ -34,6 +35,8 @@ interface ImportArgs extends BackendArgs {
   headerMap?: string;
   concurrency: number;
   precheck?: boolean;
+  keepRuns?: number;
+  keepDays?: number;
 }
 
 const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\\t': '\t', '\t': '\t', tab: '\t' };
@@ -52,7 +55,10 @@ function importOptions<T>(y: Argv<T>) {
     .option('resume', { type: 'string', describe: 'Finish an unfinished run (re-running the same file does this too)' })
     .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
     .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
-    .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' });
+    .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' })
+    .option('keep-runs', { type: 'number', describe: "Retention: after a completed run, keep only the newest N runs of this customer and target in the journal" })
+    .option('keep-days', { type: 'number', describe: 'Retention: after a completed run, delete the runs of this customer and target older than DAYS days' })
+    .group(['keep-runs', 'keep-days'], 'Retention (also "keepRuns"/"keepDays" in the config file):');
 }
 
 const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
@@ -118,6 +124,8 @@ async function importUsers(argv: ImportArgs): Promise<number> {
   }
   if (argv.precheck && !argv.dryRun) throw new RunRefused('BAD_ARGUMENTS', '--precheck only goes with --dry-run (or users validate).');
   if (argv.precheck && argv.backend !== 'webex') throw new RunRefused('BAD_ARGUMENTS', '--precheck asks Webex: it needs --backend webex.');
+  const retention = argv.keepRuns === undefined && argv.keepDays === undefined ? undefined : { keep: argv.keepRuns, olderThanDays: argv.keepDays };
+  if (retention) checkPolicy(retention, { keep: '--keep-runs', olderThanDays: '--keep-days' });
   const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
   // The journal records remote changes for Webex: they cannot roll back with the file, so FULL.
   const db = openDbFromArgs(argv, { durability: argv.backend === 'webex' ? 'full' : 'normal' });
@@ -143,6 +151,7 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       extraAliases: argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined,
       concurrency: argv.concurrency,
       precheck: argv.precheck ?? false,
+      retention,
       logger,
       progress: progressDisplay(logger, { quiet: argv.quiet }),
     });

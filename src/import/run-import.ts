@@ -8,6 +8,7 @@ import { planContext } from '../domain/plan.js';
 import type { ImportMode } from '../domain/row.js';
 import { markDuplicates } from '../journal/cross-checks.js';
 import { takeRunLock, type RunLock } from '../journal/lock.js';
+import { pruneRuns, type RetentionPolicy } from '../journal/retention.js';
 import { RunRows } from '../journal/rows.js';
 import { claimRun, createRun, findUnfinishedRun, getRun, requireRun, setRunState, type RunRecord } from '../journal/runs.js';
 import type { RunSummary } from '../journal/types.js';
@@ -42,6 +43,8 @@ export interface ImportOptions {
   precheck?: boolean;
   logger: Logger;
   progress?: Progress;
+  /** After a completed run that applied (not a dry run), delete this customer's and target's runs outside the policy. */
+  retention?: RetentionPolicy;
 }
 
 export interface ImportResult {
@@ -49,6 +52,8 @@ export interface ImportResult {
   summary: RunSummary;
   reports: ReportPaths;
   resumed: boolean;
+  /** What retention deleted after the run, when a policy was given. */
+  pruned?: { runs: number; bytesBefore: number; bytesAfter: number };
 }
 
 /**
@@ -113,7 +118,20 @@ async function importLocked(options: ImportOptions, file: string, inputHash: str
   }
   // A dry run goes on past the guard, to show every planned line, but says the real run would stop.
   const refusal = guard ? { code: guard.code, message: `The real run would be refused: ${guard.message}` } : undefined;
-  return finish(db, requireRun(db, run.id), rows, paths, resumed, refusal);
+  const result = await finish(db, requireRun(db, run.id), rows, paths, resumed, refusal);
+  return run.dryRun || !options.retention ? result : { ...result, pruned: applyRetention(options, options.retention) };
+}
+
+/** The retention a nightly job relies on: after each completed run, the customer's old runs go. */
+function applyRetention(options: ImportOptions, policy: RetentionPolicy): ImportResult['pruned'] {
+  const { db, backend, logger } = options;
+  const result = pruneRuns(db, { ...policy, customerId: options.customerId, backend: backend.name });
+  const mb = (bytes: number) => Math.round(bytes / 104_857.6) / 10;
+  if (result.deleted.length > 0) {
+    logger.info({ pruned: result.deleted.map((r) => r.id), bytesBefore: result.bytesBefore, bytesAfter: result.bytesAfter },
+      `retention: deleted ${result.deleted.length} older run${result.deleted.length === 1 ? '' : 's'} of customer ${options.customerId}; the database went from ${mb(result.bytesBefore)} MB to ${mb(result.bytesAfter)} MB`);
+  }
+  return { runs: result.deleted.length, bytesBefore: result.bytesBefore, bytesAfter: result.bytesAfter };
 }
 
 function openRun(options: ImportOptions, file: string, inputHash: string): { run: RunRecord; resumed: boolean } {

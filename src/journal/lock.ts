@@ -18,6 +18,9 @@ import { RunRefused } from '../domain/codes.js';
  * or a process id reused after a reboot).
  */
 
+/** A heartbeat older than this means the owner is gone. */
+export const STALE_MS = 120_000;
+
 export interface LockKey {
   customerId: string;
   backend: string;
@@ -69,7 +72,7 @@ export const LOCK_TABLE = `
  */
 export function takeRunLock(db: Db, key: LockKey, options: LockOptions = {}): RunLock {
   const heartbeatMs = options.heartbeatMs ?? Number(process.env.BULKHUB_LOCK_HEARTBEAT_MS ?? 10_000);
-  const staleMs = options.staleMs ?? 120_000;
+  const staleMs = options.staleMs ?? STALE_MS;
   const own = db.memory ? db : new Database(db.name);
   own.pragma('busy_timeout = 5000');
   const owner = randomBytes(8).toString('hex');
@@ -118,6 +121,13 @@ export function takeRunLock(db: Db, key: LockKey, options: LockOptions = {}): Ru
       }
     },
   };
+}
+
+/** The runs holding their customer's lock right now, with an owner that is not known to be dead. */
+export function runsInProgress(db: Db): Set<string> {
+  const host = hostname();
+  const rows = db.prepare('SELECT * FROM journal_locks WHERE run_id IS NOT NULL').all() as LockRow[];
+  return new Set(rows.filter((row) => !isDead(row, host, STALE_MS)).map((row) => row.run_id!));
 }
 
 function isDead(held: LockRow, host: string, staleMs: number): boolean {
