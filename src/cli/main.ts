@@ -14,6 +14,7 @@ import { subscriptionsCommand } from './subscriptions.js';
 import { servicesCommand } from './services.js';
 import { templatesCommand } from './templates.js';
 import { outboxCommand } from './outbox.js';
+import { batchCommand } from './batch.js';
 import { withSettings } from './settings.js';
 
 /** The one place that knows every command. Each noun lives in its own module. */
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<void> {
     .usage('$0 <command> [options]\n\nBulk provisioning of Webex Wholesale users from CSV, and the organisations, orders and services around them.')
     .command(usersCommand)
     .command(runsCommand)
+    .command(batchCommand)
     .command(customersCommand)
     .command(locationsCommand)
     .command(withoutPublicApi(sitesCommand, 'Meetings site setup'))

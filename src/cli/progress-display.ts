@@ -5,9 +5,10 @@ import type { Progress } from '../import/progress.js';
  * Shows how far a run is. On a terminal: one redrawn line with a bar, rows per second and the
  * time left. Otherwise: a log line every few seconds (a nightly job's log shows it is alive).
  */
-export function progressDisplay(logger: Logger, options: { quiet?: boolean; intervalMs?: number } = {}): Progress {
+export function progressDisplay(logger: Logger, options: { quiet?: boolean; intervalMs?: number; lines?: boolean } = {}): Progress {
   if (options.quiet) return { start() {}, update() {}, finish() {} };
-  const tty = Boolean(process.stderr.isTTY);
+  // `lines`: log lines even on a terminal (several imports side by side cannot share one bar).
+  const tty = Boolean(process.stderr.isTTY) && !options.lines;
   const interval = options.intervalMs ?? Number(process.env.BULKHUB_PROGRESS_INTERVAL_MS ?? (tty ? 100 : 5000));
   let phase = '';
   let total: number | undefined;

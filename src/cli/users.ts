@@ -17,13 +17,15 @@ import { EXIT } from './exit-codes.js';
 import { createLogger } from './log.js';
 import { backendOption, webexConnection, type BackendName } from './backend-option.js';
 import { progressDisplay } from './progress-display.js';
+import type { Progress } from '../import/progress.js';
+import type { AdaptiveLimiter } from '../backends/webex/limiter.js';
 
-interface BackendArgs extends GlobalArgs {
+export interface BackendArgs extends GlobalArgs {
   backend: BackendName;
   concurrency?: number;
 }
 
-interface ImportArgs extends BackendArgs {
+export interface ImportArgs extends BackendArgs {
   file: string;
   customer: string;
   dryRun?: boolean;
@@ -118,6 +120,32 @@ export const usersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
 };
 
 async function importUsers(argv: ImportArgs): Promise<number> {
+  const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
+  try {
+    const result = await importWith(argv, { logger, progress: progressDisplay(logger, { quiet: argv.quiet }) });
+    report(argv, result.summary, result.reports, result);
+    return exitCodeOf(result.summary);
+  } catch (error) {
+    const refused = error as RunRefused & { reports?: ReportPaths; summary?: RunSummary };
+    if (refused instanceof RunRefused && refused.summary && refused.reports) report(argv, refused.summary, refused.reports);
+    throw error;
+  }
+}
+
+/** What one import needs besides its options. In a batch, imports on Webex share one limiter (one token, one rate limit). */
+export interface ImportDeps {
+  logger: Logger;
+  progress: Progress;
+  limiter?: AdaptiveLimiter;
+}
+
+/**
+ * One import from its options, start to finish: checks the options, opens the database and the
+ * target, runs the pipeline (`runImport`, the one place that wires it) and closes both again.
+ * Resolves with the run's result; rejects like `runImport` (a `RunRefused` carries the summary
+ * and reports when it got that far). Used by `users import|validate` and by `batch`.
+ */
+export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<ImportResult> {
   const delimiter = argv.delimiter === undefined ? undefined : DELIMITERS[argv.delimiter];
   if (argv.delimiter !== undefined && delimiter === undefined) {
     throw new RunRefused('BAD_ARGUMENTS', `--delimiter must be comma, semicolon or tab, not "${argv.delimiter}".`);
@@ -126,18 +154,18 @@ async function importUsers(argv: ImportArgs): Promise<number> {
   if (argv.precheck && argv.backend !== 'webex') throw new RunRefused('BAD_ARGUMENTS', '--precheck asks Webex: it needs --backend webex.');
   const retention = argv.keepRuns === undefined && argv.keepDays === undefined ? undefined : { keep: argv.keepRuns, olderThanDays: argv.keepDays };
   if (retention) checkPolicy(retention, { keep: '--keep-runs', olderThanDays: '--keep-days' });
-  const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
+  const { logger } = deps;
   // The journal records remote changes for Webex: they cannot roll back with the file, so FULL.
   const db = openDbFromArgs(argv, { durability: argv.backend === 'webex' ? 'full' : 'normal' });
   let backend: Backend;
   try {
-    backend = openBackend(argv, db, logger);
+    backend = openBackend(argv, db, logger, deps.limiter);
   } catch (error) {
     db.close();
     throw error;
   }
   try {
-    const result = await runImport({
+    return await runImport({
       file: argv.file,
       customerId: argv.customer,
       db,
@@ -153,29 +181,28 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       precheck: argv.precheck ?? false,
       retention,
       logger,
-      progress: progressDisplay(logger, { quiet: argv.quiet }),
+      progress: deps.progress,
     });
-    report(argv, result.summary, result.reports, result);
-    if (result.summary.refusal) return EXIT.NOT_APPLIED;
-    return result.summary.errors > 0 ? EXIT.ROW_ERRORS : EXIT.OK;
-  } catch (error) {
-    const refused = error as RunRefused & { reports?: ReportPaths; summary?: RunSummary };
-    if (refused instanceof RunRefused && refused.summary && refused.reports) report(argv, refused.summary, refused.reports);
-    throw error;
   } finally {
     await backend.close();
     db.close();
   }
 }
 
+/** The exit code of a finished run, as the README's table says. */
+export function exitCodeOf(summary: RunSummary): number {
+  if (summary.refusal) return EXIT.NOT_APPLIED;
+  return summary.errors > 0 ? EXIT.ROW_ERRORS : EXIT.OK;
+}
+
 /**
  * The target of a command. For Webex the token comes from the environment only (never argv,
  * which `ps` and shell history show) and goes nowhere but the Authorization header.
  */
-function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger): Backend {
+function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger, limiter?: AdaptiveLimiter): Backend {
   if (argv.backend === 'webex') {
     const { baseUrl, token } = webexConnection();
-    return createWebexBackend({ baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger });
+    return createWebexBackend({ baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger, ...(limiter && { limiter }) });
   }
   migrateDirectory(db!);
   return createSqliteBackend(db!);
