@@ -5,6 +5,7 @@ import { RunRefused } from '../domain/codes.js';
 import { PACKAGE_COLUMN, PACKAGES } from '../domain/packages.js';
 import { organisationOfCustomer } from '../provisioning/customer-link.js';
 import { migrateProvisioning } from '../provisioning/schema.js';
+import { deleteCustomer } from '../provisioning/customer-removal.js';
 import { createWholesaleCustomer } from '../provisioning/wholesale-customers.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 import { setupCommand } from './customer-setup.js';
@@ -162,6 +163,22 @@ const show: CommandModule<GlobalArgs, ShowArgs> = {
     ),
 };
 
+const remove: CommandModule<GlobalArgs, ShowArgs> = {
+  command: 'delete <id>',
+  describe: 'Delete a customer of the embedded directory with its full admin, locations and sites (refused while it has other users)',
+  builder: (y: Argv<GlobalArgs>) =>
+    y.positional('id', { type: 'string', demandOption: true, describe: 'Customer id' }).example('$0 customers delete cust-k3v9q2xa', '') as Argv<ShowArgs>,
+  handler: (argv: ArgumentsCamelCase<ShowArgs>) =>
+    runCommand(() =>
+      withDirectory(argv, (db) => {
+        const deleted = deleteCustomer(db, argv.id);
+        const text = `Deleted customer ${deleted.id} (${deleted.name}) with its full admin, ${deleted.locations} location${deleted.locations === 1 ? '' : 's'} ` +
+          `and ${deleted.sites} site${deleted.sites === 1 ? '' : 's'}${deleted.organisation ? `; organisation ${deleted.organisation} stays` : ''}.`;
+        if (!argv.quiet || argv.json) print(argv, deleted, text);
+      }),
+    ),
+};
+
 function describeCustomer(c: CustomerRecord): string {
   const lines = [
     `Customer ${c.id}: ${c.name}`,
@@ -188,6 +205,6 @@ export const customersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'customers',
   describe: 'Create (in the embedded directory, or in Webex with --backend webex), inspect and set up customers',
   builder: (y: Argv<GlobalArgs>) =>
-    y.command(create).command(list).command(show).command(setupCommand).demandCommand(1, 'Name a customers command: create, list, show or setup.'),
+    y.command(create).command(list).command(show).command(setupCommand).command(remove).demandCommand(1, 'Name a customers command: create, list, show, setup or delete.'),
   handler: () => {},
 };

@@ -1,5 +1,5 @@
 import type { Delimiter } from '../csv/sniff.js';
-import type { Issue, FileCode, RunCode, ProvisioningCode } from '../domain/codes.js';
+import type { Issue, RefusalCode } from '../domain/codes.js';
 import type { ImportMode } from '../domain/row.js';
 import type { Intent } from '../domain/user.js';
 
@@ -28,7 +28,7 @@ export type ToMain =
    */
   | { kind: 'rows'; rows: string; cells: string; bytesRead: number }
   | { kind: 'end'; blankLines: number; bytesRead: number }
-  | { kind: 'refused'; code: FileCode | RunCode | ProvisioningCode; message: string; line?: number; column?: string }
+  | { kind: 'refused'; code: RefusalCode; message: string; line?: number; column?: string }
   | { kind: 'failed'; message: string };
 
 /** Main thread → reader thread: a batch was taken, the reader may run further ahead. */
