@@ -10,7 +10,7 @@ import { backendOption } from './backend-option.js';
 import { loadManifest, type ManifestEntry } from './batch-manifest.js';
 import { print, runCommand, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { createLogger } from './log.js';
+import { createLogger, outcomeLine } from './log.js';
 import { progressDisplay } from './progress-display.js';
 import { exitCodeOf, importWith, type BackendArgs, type ImportArgs } from './users.js';
 
@@ -96,6 +96,18 @@ async function runBatch(argv: BatchArgs): Promise<number> {
   const summary = combine(argv, entries);
   if (argv.summary) writeFileSync(argv.summary, `${JSON.stringify(summary, null, 2)}\n`);
   if (!argv.quiet || argv.json) print(argv, summary, describe(summary));
+  const t = summary.totals;
+  const failed = summary.entries.filter((e) => e.exitCode === EXIT.NOT_APPLIED).map((e) => e.customer);
+  outcomeLine(argv, summary.exitCode,
+    `batch ${summary.manifest}: ${t.entries} customers, ${t.completed} completed, ${t.refused} refused, ${t.failed} failed; ${t.rows} rows, ${t.errors} errors (exit ${summary.exitCode})`,
+    {
+      outcome: t.failed + t.refused === 0 ? 'completed' : 'completed-with-failures',
+      manifest: summary.manifest,
+      totals: t,
+      entries: summary.entries.map((e) => ({ customer: e.customer, outcome: e.outcome, exitCode: e.exitCode, ...(e.runId && { runId: e.runId }) })),
+      database: summary.database,
+      ...(failed.length > 0 && { notApplied: failed }),
+    });
   return summary.exitCode;
 }
 

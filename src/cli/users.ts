@@ -9,12 +9,13 @@ import { loadHeaderMapFile } from '../csv/header-map.js';
 import { RunRefused } from '../domain/codes.js';
 import { runImport, type ImportResult } from '../import/run-import.js';
 import { checkPolicy } from '../journal/retention.js';
+import { countsOf } from '../reports/summary.js';
 import type { ReportPaths } from '../reports/write.js';
 import type { RunSummary } from '../journal/types.js';
 import { exportUsers } from '../reports/export.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { createLogger } from './log.js';
+import { createLogger, notice, outcomeLine } from './log.js';
 import { backendOption, webexConnection, type BackendName } from './backend-option.js';
 import { progressDisplay } from './progress-display.js';
 import type { Progress } from '../import/progress.js';
@@ -104,7 +105,7 @@ const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
       try {
         await backend.getCustomer(argv.customer);
         const count = await exportUsers(backend, argv.customer, argv.out);
-        if (argv.out) process.stderr.write(`Wrote ${count} users to ${argv.out}\n`);
+        if (argv.out && !argv.quiet) notice('info', `Wrote ${count} users to ${argv.out}`, { customerId: argv.customer, users: count, out: argv.out });
       } finally {
         await backend.close();
         db?.close();
@@ -121,15 +122,46 @@ export const usersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
 
 async function importUsers(argv: ImportArgs): Promise<number> {
   const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
+  const progress = progressDisplay(logger, { quiet: argv.quiet });
+  let summary: RunSummary;
+  let reports: ReportPaths;
   try {
-    const result = await importWith(argv, { logger, progress: progressDisplay(logger, { quiet: argv.quiet }) });
-    report(argv, result.summary, result.reports, result);
-    return exitCodeOf(result.summary);
+    const result = await importWith(argv, { logger, progress });
+    ({ summary, reports } = result);
+    report(argv, summary, reports, result);
   } catch (error) {
     const refused = error as RunRefused & { reports?: ReportPaths; summary?: RunSummary };
-    if (refused instanceof RunRefused && refused.summary && refused.reports) report(argv, refused.summary, refused.reports);
-    throw error;
+    if (!(refused instanceof RunRefused && refused.summary && refused.reports)) throw error;
+    // The run got as far as its summary: the outcome line below says why nothing was applied.
+    ({ summary, reports } = refused);
+    report(argv, summary, reports);
+  } finally {
+    progress.finish();
   }
+  const exitCode = exitCodeOf(summary);
+  outcomeLine(argv, exitCode, runOutcomeText(summary, exitCode), runOutcomeFields(summary, reports.dir));
+  return exitCode;
+}
+
+/** The words of a run's outcome line. */
+export function runOutcomeText(s: RunSummary, exitCode: number): string {
+  return `${s.dryRun ? 'dry run' : 'run'} ${s.runId} ${s.outcome}: ${s.rows} rows, ${s.added} added, ${s.modified} modified, ${s.removed} removed, ` +
+    `${s.unchanged} unchanged, ${s.warnings} warnings, ${s.errors} errors (exit ${exitCode})`;
+}
+
+/** The fields of a run's outcome line: what a scheduler needs to act on. */
+export function runOutcomeFields(s: RunSummary, reports: string) {
+  return {
+    outcome: s.outcome,
+    runId: s.runId,
+    customerId: s.customerId,
+    backend: s.backend,
+    dryRun: s.dryRun,
+    counts: countsOf(s),
+    reports,
+    database: s.database,
+    ...(s.refusal && { refusal: s.refusal }),
+  };
 }
 
 /** What one import needs besides its options. In a batch, imports on Webex share one limiter (one token, one rate limit). */
@@ -184,6 +216,7 @@ export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<Im
       progress: deps.progress,
     });
   } finally {
+    deps.progress.finish();
     await backend.close();
     db.close();
   }

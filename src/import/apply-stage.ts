@@ -40,8 +40,12 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
   for (;;) {
     const window = rows.nextWindow(['pending', 'in_flight'], after, options.windowSize);
     if (window.length === 0) break;
+    const before = done;
+    let applied = 0;
+    // A slow target takes long over a window: progress moves with every change, not once a window.
+    const onApplied = () => options.progress.update(before + ++applied);
     const apply = async (): Promise<void> => {
-      const final = await applyWindow(window, backend, ctx, limit);
+      const final = await applyWindow(window, backend, ctx, limit, onApplied);
       faultHook(++windows);
       rows.markDone(final);
     };
@@ -58,7 +62,7 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
 }
 
 /** Looks a window's users up again, re-plans each line against that state and applies what is left to do. */
-async function applyWindow(window: readonly WorkRow[], backend: Backend, ctx: PlanContext, limit: ReturnType<typeof pLimit>): Promise<FinalRow[]> {
+async function applyWindow(window: readonly WorkRow[], backend: Backend, ctx: PlanContext, limit: ReturnType<typeof pLimit>, onApplied: () => void): Promise<FinalRow[]> {
   const current = await lookUp(backend, ctx.customerId, window.map((r) => r.key));
   const final: FinalRow[] = [];
   const toApply: Array<{ row: WorkRow; op: Operation; action: FinalRow['action']; note?: string }> = [];
@@ -71,16 +75,20 @@ async function applyWindow(window: readonly WorkRow[], backend: Backend, ctx: Pl
       final.push({ line: row.line, action: row.plannedAction ?? 'unchanged', issues: row.issues, note: 'Applied; confirmed against the target when the run was resumed.' });
     } else final.push({ line: row.line, action: plan.action, issues: [...row.issues, ...errors], ...(plan.note ? { note: plan.note } : {}) });
   }
-  const results = await applyOps(backend, toApply.map((t) => t.op), limit);
+  const results = await applyOps(backend, toApply.map((t) => t.op), limit, onApplied);
   toApply.forEach(({ row, action, note }, i) => final.push(finalFor(row, action, results[i]!, note)));
   return final;
 }
 
 /** One unit of work when the target offers it, else one change at a time with bounded concurrency. */
-function applyOps(backend: Backend, ops: Operation[], limit: ReturnType<typeof pLimit>): Promise<OperationResult[]> {
+function applyOps(backend: Backend, ops: Operation[], limit: ReturnType<typeof pLimit>, onApplied: () => void): Promise<OperationResult[]> {
   if (ops.length === 0) return Promise.resolve([]);
   if (backend.applyMany) return backend.applyMany(ops);
-  return Promise.all(ops.map((op) => limit(() => backend.apply(op))));
+  return Promise.all(ops.map((op) => limit(async () => {
+    const result = await backend.apply(op);
+    onApplied();
+    return result;
+  })));
 }
 
 function finalFor(row: WorkRow, action: FinalRow['action'], result: OperationResult, planNote?: string): FinalRow {
