@@ -71,7 +71,7 @@ export const LOCK_TABLE = `
  * transaction of the import's connection.
  */
 export function takeRunLock(db: Db, key: LockKey, options: LockOptions = {}): RunLock {
-  const heartbeatMs = options.heartbeatMs ?? Number(process.env.BULKHUB_LOCK_HEARTBEAT_MS ?? 10_000);
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
   const staleMs = options.staleMs ?? STALE_MS;
   const own = db.memory ? db : new Database(db.name);
   own.pragma('busy_timeout = 5000');
