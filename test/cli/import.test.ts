@@ -77,7 +77,10 @@ describe('users import: exit codes and reports', () => {
     const out = join(acme.dir, 'out');
     const result = await runCli(importArgs(file, acme.db, out));
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/UNCLOSED_QUOTE: .*line 3/);
+    // Without a terminal the refusal is the last JSON line on stderr, with its code and message.
+    const outcome = JSON.parse(result.stderr.trim().split('\n').at(-1)!);
+    expect(outcome).toMatchObject({ outcome: 'file-refused', exitCode: 2, code: 'UNCLOSED_QUOTE' });
+    expect(outcome.message).toMatch(/line 3/);
     expect(await exportUsers(acme.db)).toBe(before);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({ outcome: 'file-refused', refusal: { code: 'UNCLOSED_QUOTE' } });
   });
