@@ -13,9 +13,11 @@
 //   validate  bulkhub users validate (the full plan against an empty directory)
 //   import    bulkhub users import into a fresh embedded directory
 //   reimport  the same import again (every row unchanged)
+//   report    bulkhub runs report of the import's run: the review page (report.html) built
+//             again from the journal; its size is printed under the table
 // Ratios to the baseline are what to compare: absolute times on shared machines drift.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +92,11 @@ function benchSize(rows) {
   freshDirectory(importDb);
   results.push(measure('import', cli('users', 'import', file, '--db', importDb, '--out', join(dir, 'out-import'))));
   results.push(measure('reimport', cli('users', 'import', file, '--db', importDb, '--out', join(dir, 'out-reimport'))));
+  const importRun = JSON.parse(readFileSync(join(dir, 'out-import', 'summary.json'), 'utf8')).runId;
+  const page = join(dir, `report-${rows}.html`);
+  const report = measure('report', [values.cli, 'runs', 'report', importRun, '--db', importDb, '--out', page, '--quiet'], [0]);
+  report.pageBytes = statSync(page).size;
+  results.push(report);
   const summary = JSON.parse(readFileSync(join(dir, 'out-reimport', 'summary.json'), 'utf8'));
   if (summary.added + summary.modified + summary.removed !== 0) throw new Error('the re-import changed something');
   const baseline = results.find((r) => r.name === 'baseline').seconds;
@@ -107,7 +114,9 @@ function table(runs) {
       lines.push(`| ${rows.toLocaleString('en')} | ${r.name} | ${r.seconds.toFixed(2)} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.ratio.toFixed(2)} | ${Math.round(r.rssMb)} |`);
     }
   }
-  return lines.join('\n');
+  const pages = runs.flatMap(({ rows, results }) => results.filter((r) => r.pageBytes !== undefined)
+    .map((r) => `- report.html at ${rows.toLocaleString('en')} rows: ${(r.pageBytes / 1024).toFixed(0)} KiB, built in ${r.seconds.toFixed(2)} s (\`runs report\`, one process)`));
+  return [...lines, '', ...pages].join('\n');
 }
 
 const runs = sizes.map((rows) => {

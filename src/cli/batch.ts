@@ -157,12 +157,12 @@ function outcomeOf(base: { customer: string; file: string }, summary: RunSummary
 }
 
 function combine(argv: BatchArgs, entries: EntryOutcome[]): BatchSummary {
-  const totals = { entries: entries.length, completed: 0, refused: 0, failed: 0, rows: 0, added: 0, modified: 0, removed: 0, unchanged: 0, warnings: 0, errors: 0 };
+  const totals = { entries: entries.length, completed: 0, refused: 0, failed: 0, rows: 0, added: 0, modified: 0, removed: 0, unchanged: 0, warnings: 0, errors: 0, notApplied: 0 };
   for (const entry of entries) {
     if (entry.outcome === 'completed') totals.completed++;
     else if (entry.outcome === 'failed') totals.failed++;
     else totals.refused++;
-    for (const key of ['rows', 'added', 'modified', 'removed', 'unchanged', 'warnings', 'errors'] as const) totals[key] += entry.counts?.[key] ?? 0;
+    for (const key of ['rows', 'added', 'modified', 'removed', 'unchanged', 'warnings', 'errors', 'notApplied'] as const) totals[key] += entry.counts?.[key] ?? 0;
   }
   return {
     manifest: argv.manifest,

@@ -5,13 +5,21 @@ import { countsOf } from '../reports/summary.js';
 import { RunRows } from '../journal/rows.js';
 import { inDatabase } from '../db/open.js';
 import { pruneCommand } from './runs-prune.js';
+import { ROW_CODES, RunRefused } from '../domain/codes.js';
+import { reportPaths } from '../reports/write.js';
+import { writeReviewPage } from '../reports/review-html.js';
+import { resolve } from 'node:path';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
+import { errorJson, errorTable, listErrors, moreErrors } from './error-table.js';
 
 interface ListArgs extends GlobalArgs {
   limit: number;
 }
 interface ShowArgs extends GlobalArgs {
   runId: string;
+  errors?: boolean;
+  code?: string;
+  limit?: number;
 }
 
 const listCommand: CommandModule<GlobalArgs, ListArgs> = {
@@ -35,13 +43,35 @@ const listCommand: CommandModule<GlobalArgs, ListArgs> = {
 const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
   command: 'show <run-id>',
   describe: 'One run: its input, state, counts and where its reports are',
-  builder: (y) => y.positional('run-id', { type: 'string', demandOption: true, describe: 'Id from "runs list"' }) as unknown as Argv<ShowArgs>,
+  builder: (y) =>
+    y
+      .positional('run-id', { type: 'string', demandOption: true, describe: 'Id from "runs list"' })
+      .option('errors', { type: 'boolean', describe: 'List the error rows: line, e-mail, code and message (with --json, a JSON object per line)' })
+      .option('code', { type: 'string', describe: 'With --errors: only rows with an error of this code, e.g. INVALID_PHONE_NUMBER' })
+      .option('limit', { type: 'number', describe: 'With --errors: at most this many rows (0: all)', defaultDescription: '20; all with --json' })
+      .example('$0 runs show RUN_ID --errors', 'the first 20 error rows of a run')
+      .example('$0 runs show RUN_ID --errors --code INVALID_PHONE_NUMBER --limit 0', 'every row with a bad phone number')
+      .example('$0 runs show RUN_ID --errors --json | jq -r .email', 'the e-mails of every error row') as unknown as Argv<ShowArgs>,
   handler: (argv) =>
     runCommand(async () => {
+      if (!argv.errors && (argv.code !== undefined || argv.limit !== undefined)) {
+        throw new RunRefused('BAD_ARGUMENTS', '--code and --limit go with --errors: "bulkhub runs show RUN_ID --errors --code CODE --limit N".');
+      }
+      if (argv.code !== undefined && !(argv.code in ROW_CODES)) {
+        throw new RunRefused('BAD_ARGUMENTS', `--code ${argv.code} is not a row error code; one of: ${Object.keys(ROW_CODES).join(', ')}.`);
+      }
+      if (argv.limit !== undefined && !(Number.isInteger(argv.limit) && argv.limit >= 0)) {
+        throw new RunRefused('BAD_ARGUMENTS', `--limit must be a whole number, 0 or more (0: all), not ${argv.limit}.`);
+      }
       const db = openDbFromArgs(argv);
       migrateJournal(db);
       const run = requireRun(db, argv.runId);
       const journal = new RunRows(db, run.id);
+      if (argv.errors) {
+        showErrors(argv, run, journal);
+        db.close();
+        return;
+      }
       const tally = journal.tally();
       const counts = countsOf(tally);
       const states = [
@@ -56,7 +86,8 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
         `  hash       ${run.inputHash}`,
         `  mode       ${run.mode}${run.allowRemovals ? ', removals allowed' : ''}`,
         `  started    ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`,
-        `  rows       ${counts.rows}: ${counts.added} added, ${counts.modified} modified, ${counts.removed} removed, ${counts.unchanged} unchanged, ${counts.warnings} warnings, ${counts.errors} errors`,
+        `  rows       ${counts.rows}: ${counts.added} added, ${counts.modified} modified, ${counts.removed} removed, ${counts.unchanged} unchanged, ${counts.warnings} warnings, ${counts.errors} errors` +
+          (counts.notApplied > 0 ? `, ${counts.notApplied} not applied` : ''),
         `  lines by state: ${states.map((s) => `${s.state} ${s.n}`).join(', ') || 'none'}`,
         ...(run.summary?.refusal ? [`  refused    ${run.summary.refusal.code}: ${run.summary.refusal.message}`] : []),
         `  reports    ${run.outDir}`,
@@ -68,12 +99,56 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
     }),
 };
 
+interface ReportArgs extends GlobalArgs {
+  runId: string;
+  out?: string;
+}
+
+const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
+  command: 'report <run-id>',
+  describe: 'Write the review page of a run again (report.html, one file that opens in any browser)',
+  builder: (y) =>
+    y
+      .positional('run-id', { type: 'string', demandOption: true, describe: 'Id from "runs list"' })
+      .option('out', { type: 'string', describe: 'The HTML file to write', defaultDescription: "report.html in the run's report folder" })
+      .example('$0 runs report RUN_ID', "rewrite report.html beside the run's CSV reports")
+      .example('$0 runs report RUN_ID --out review.html', 'write it elsewhere (its links point to the CSV reports)') as unknown as Argv<ReportArgs>,
+  handler: (argv) =>
+    runCommand(async () => {
+      const db = openDbFromArgs(argv);
+      migrateJournal(db);
+      const run = requireRun(db, argv.runId);
+      const path = resolve(argv.out ?? reportPaths(run.outDir).review);
+      const review = writeReviewPage(run, new RunRows(db, run.id), path);
+      db.close();
+      const groups = review.groups.length;
+      print(argv, { runId: run.id, path, groups, counts: review.counts }, `Wrote ${path} (${groups} ${groups === 1 ? 'group' : 'groups'} of problems).`);
+    }),
+};
+
 export const runsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'runs <command>',
   describe: 'The history of import runs (the run journal)',
-  builder: (y) => y.command(listCommand).command(showCommand).command(pruneCommand).demandCommand(1) as Argv<GlobalArgs>,
+  builder: (y) => y.command(listCommand).command(showCommand).command(reportCommand).command(pruneCommand).demandCommand(1) as Argv<GlobalArgs>,
   handler: () => {},
 };
+
+/** `runs show --errors`: a table (or a JSON object per line) of the run's error rows. */
+function showErrors(argv: ShowArgs, run: RunRecord, journal: RunRows): void {
+  const listing = listErrors(journal, { code: argv.code, limit: argv.limit ?? (argv.json ? 0 : 20) });
+  if (argv.json) {
+    for (const row of listing.rows) process.stdout.write(`${JSON.stringify(errorJson(row))}\n`);
+    return;
+  }
+  const what = argv.code === undefined ? 'error rows' : `rows with ${argv.code}`;
+  if (listing.total === 0) {
+    process.stdout.write(`Run ${run.id} has no ${what}.\n`);
+    return;
+  }
+  const shown = listing.rows.length < listing.total ? `, the first ${listing.rows.length}` : '';
+  const more = moreErrors(listing, reportPaths(run.outDir).errors, run.id);
+  process.stdout.write([`Run ${run.id}: ${listing.total} ${what}${shown}`, errorTable(listing.rows, argv.code), ...(more ? [more] : [])].join('\n') + '\n');
+}
 
 function label(run: RunRecord): string {
   return run.state === 'completed' && run.dryRun ? 'dry-run' : run.state;

@@ -20,6 +20,8 @@ import { backendOption, webexConnection, type BackendName } from './backend-opti
 import { progressDisplay } from './progress-display.js';
 import type { Progress } from '../import/progress.js';
 import type { AdaptiveLimiter } from '../backends/webex/limiter.js';
+import { errorTable, listErrors, moreErrors } from './error-table.js';
+import { RunRows } from '../journal/rows.js';
 
 export interface BackendArgs extends GlobalArgs {
   backend: BackendName;
@@ -35,6 +37,7 @@ export interface ImportArgs extends BackendArgs {
   allowRemovals?: boolean;
   resume?: string;
   delimiter?: string;
+  reportDelimiter?: string;
   headerMap?: string;
   concurrency: number;
   precheck?: boolean;
@@ -57,6 +60,7 @@ function importOptions<T>(y: Argv<T>) {
     .option('allow-removals', { type: 'boolean', describe: 'Apply even when the file removes more than 10 users and more than 10% of the customer' })
     .option('resume', { type: 'string', describe: 'Finish an unfinished run (re-running the same file does this too)' })
     .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
+    .option('report-delimiter', { type: 'string', describe: 'Delimiter of results.csv and errors.csv: comma, semicolon or tab', defaultDescription: "the input file's" })
     .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
     .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' })
     .option('keep-runs', { type: 'number', describe: "Retention: after a completed run, keep only the newest N runs of this customer and target in the journal" })
@@ -125,16 +129,17 @@ async function importUsers(argv: ImportArgs): Promise<number> {
   const progress = progressDisplay(logger, { quiet: argv.quiet });
   let summary: RunSummary;
   let reports: ReportPaths;
+  const shown = (db: Db, s: RunSummary, r: ReportPaths, result?: ImportResult) => {
+    report(argv, s, r, result);
+    printFirstErrors(argv, db, s, r);
+  };
   try {
-    const result = await importWith(argv, { logger, progress });
-    ({ summary, reports } = result);
-    report(argv, summary, reports, result);
+    ({ summary, reports } = await importWith(argv, { logger, progress, onSummary: shown }));
   } catch (error) {
     const refused = error as RunRefused & { reports?: ReportPaths; summary?: RunSummary };
     if (!(refused instanceof RunRefused && refused.summary && refused.reports)) throw error;
-    // The run got as far as its summary: the outcome line below says why nothing was applied.
+    // The run got as far as its summary (shown already): the outcome line below says why nothing was applied.
     ({ summary, reports } = refused);
-    report(argv, summary, reports);
   } finally {
     progress.finish();
   }
@@ -169,6 +174,8 @@ export interface ImportDeps {
   logger: Logger;
   progress: Progress;
   limiter?: AdaptiveLimiter;
+  /** Called once the run has its summary (also when it was refused), while its journal is still open. */
+  onSummary?: (db: Db, summary: RunSummary, reports: ReportPaths, result?: ImportResult) => void;
 }
 
 /**
@@ -181,6 +188,10 @@ export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<Im
   const delimiter = argv.delimiter === undefined ? undefined : DELIMITERS[argv.delimiter];
   if (argv.delimiter !== undefined && delimiter === undefined) {
     throw new RunRefused('BAD_ARGUMENTS', `--delimiter must be comma, semicolon or tab, not "${argv.delimiter}".`);
+  }
+  const reportDelimiter = argv.reportDelimiter === undefined ? undefined : DELIMITERS[argv.reportDelimiter];
+  if (argv.reportDelimiter !== undefined && reportDelimiter === undefined) {
+    throw new RunRefused('BAD_ARGUMENTS', `--report-delimiter must be comma, semicolon or tab, not "${argv.reportDelimiter}".`);
   }
   if (argv.precheck && !argv.dryRun) throw new RunRefused('BAD_ARGUMENTS', '--precheck only goes with --dry-run (or users validate).');
   if (argv.precheck && argv.backend !== 'webex') throw new RunRefused('BAD_ARGUMENTS', '--precheck asks Webex: it needs --backend webex.');
@@ -197,7 +208,7 @@ export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<Im
     throw error;
   }
   try {
-    return await runImport({
+    const result = await runImport({
       file: argv.file,
       customerId: argv.customer,
       db,
@@ -208,6 +219,7 @@ export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<Im
       resumeRunId: argv.resume,
       outDir: argv.out,
       delimiter,
+      reportDelimiter,
       extraAliases: argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined,
       concurrency: argv.concurrency,
       precheck: argv.precheck ?? false,
@@ -215,6 +227,12 @@ export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<Im
       logger,
       progress: deps.progress,
     });
+    deps.onSummary?.(db, result.summary, result.reports, result);
+    return result;
+  } catch (error) {
+    const refused = error as RunRefused & { reports?: ReportPaths; summary?: RunSummary };
+    if (refused instanceof RunRefused && refused.summary && refused.reports) deps.onSummary?.(db, refused.summary, refused.reports);
+    throw error;
   } finally {
     deps.progress.finish();
     await backend.close();
@@ -241,18 +259,31 @@ function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger, limi
   return createSqliteBackend(db!);
 }
 
+/** How many error rows the end of an import shows; the rest are in errors.csv and "runs show --errors". */
+const FIRST_ERRORS = 5;
+
+/** After the summary, the first error rows: a person sees what went wrong without opening a file. */
+function printFirstErrors(argv: ImportArgs, db: Db, summary: RunSummary, reports: ReportPaths): void {
+  if (argv.quiet || argv.json || summary.errors === 0) return;
+  const listing = listErrors(new RunRows(db, summary.runId), { limit: FIRST_ERRORS });
+  const more = moreErrors(listing, reports.errors, summary.runId);
+  process.stdout.write(['', `First errors (${listing.rows.length} of ${listing.total}):`, errorTable(listing.rows), ...(more ? [more] : [])].join('\n') + '\n');
+}
+
 function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, result?: ImportResult): void {
   const s = summary;
   const what = s.dryRun ? 'Dry run' : 'Run';
   const verb = s.dryRun ? 'would be ' : '';
   const lines = [
     `${what} ${s.runId}${result?.resumed ? ' (resumed)' : ''}: ${s.outcome === 'completed' ? 'completed' : 'NOTHING APPLIED'}`,
-    `  ${s.rows} rows: ${s.added} ${verb}added, ${s.modified} ${verb}modified, ${s.removed} ${verb}removed, ${s.unchanged} unchanged, ${s.warnings} warnings, ${s.errors} errors`,
+    `  ${s.rows} rows: ${s.added} ${verb}added, ${s.modified} ${verb}modified, ${s.removed} ${verb}removed, ${s.unchanged} unchanged, ${s.warnings} warnings, ${s.errors} errors` +
+      (s.notApplied > 0 ? `, ${s.notApplied} not applied (the changes the file asked for; nothing was changed)` : ''),
     ...(s.refusal ? [`  ${s.refusal.code}: ${s.refusal.message}`] : []),
     `Database: ${s.database}`,
     `Reports: ${reports.dir}`,
     ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
     `  summary.json the counts`,
+    `  report.html  the review page: open it in a browser`,
   ];
   if (!argv.quiet || argv.json) print(argv, { ...summary, reports }, lines.join('\n'));
 }

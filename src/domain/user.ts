@@ -79,5 +79,9 @@ export type Operation =
 export const ACTIONS = ['add', 'modify', 'remove', 'unchanged', 'none'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-export const STATUSES = ['ok', 'warning', 'error'] as const;
+/**
+ * `not_applied`: the row had a change to apply, but the run was stopped as a whole before any
+ * change (the removal guard); its action is what it would have done.
+ */
+export const STATUSES = ['ok', 'warning', 'error', 'not_applied'] as const;
 export type RowStatus = (typeof STATUSES)[number];

@@ -19,6 +19,8 @@ export interface IngestOptions {
 
 export interface IngestResult {
   header: string[];
+  /** Per header cell, the canonical column it is read as, or null when ignored. */
+  columns: Array<string | null>;
   delimiter: string;
   unknownColumns: string[];
   blankLines: number;
@@ -47,5 +49,5 @@ export async function ingest(rows: RunRows, options: IngestOptions): Promise<Ing
   }
   options.progress.update(file.end.bytesRead, count);
   options.progress.finish();
-  return { header: file.header, delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, duplicates };
+  return { header: file.header, columns: file.columns, delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, duplicates };
 }

@@ -20,7 +20,7 @@ export type RowTuple = [line: number, email: string, key: string | null, intent:
 
 /** Reader thread → main thread, in this order: opened, rows…, then end (or refused / failed at any point). */
 export type ToMain =
-  | { kind: 'opened'; header: string[]; unknownColumns: string[]; delimiter: Delimiter; fileSize: number }
+  | { kind: 'opened'; header: string[]; columns: Array<string | null>; unknownColumns: string[]; delimiter: Delimiter; fileSize: number }
   /**
    * A batch as two JSON texts: `rows` the RowTuples, `cells` the rows' cells in the same order
    * (the form the journal stores). One string crosses between threads for the price of a copy;

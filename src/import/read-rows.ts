@@ -8,6 +8,8 @@ import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js
 
 export interface ValidatedFile {
   header: string[];
+  /** Per header cell, the canonical column it is read as, or null when ignored. */
+  columns: Array<string | null>;
   unknownColumns: string[];
   delimiter: Delimiter;
   fileSize: number;
@@ -73,7 +75,7 @@ export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize'>)
       await worker.terminate();
     }
   }
-  return { header: opened.header, unknownColumns: opened.unknownColumns, delimiter: opened.delimiter, fileSize: opened.fileSize, batches: batches(), end };
+  return { header: opened.header, columns: opened.columns, unknownColumns: opened.unknownColumns, delimiter: opened.delimiter, fileSize: opened.fileSize, batches: batches(), end };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openCsv } from '../csv/read.js';
 import { RunRefused } from '../domain/codes.js';
+import { COLUMNS } from '../domain/columns.js';
 import { validateRow, type RowLayout } from '../domain/row.js';
 import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js';
 
@@ -28,7 +29,14 @@ const send = (message: ToMain): void => port.postMessage(message);
 
 async function read(): Promise<void> {
   const csv = await openCsv(request.file, { delimiter: request.delimiter, extraAliases: request.extraAliases });
-  send({ kind: 'opened', header: csv.header.names, unknownColumns: csv.header.unknown, delimiter: csv.delimiter, fileSize: csv.stats.fileSize });
+  send({
+    kind: 'opened',
+    header: csv.header.names,
+    columns: csv.header.keys.map((key) => (key === null ? null : COLUMNS[key])),
+    unknownColumns: csv.header.unknown,
+    delimiter: csv.delimiter,
+    fileSize: csv.stats.fileSize,
+  });
   const layout: RowLayout = { index: csv.header.index, width: csv.header.names.length };
   let batch: RowTuple[] = [];
   let cells: string[][] = [];

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Delimiter } from '../csv/sniff.js';
 import type { Logger } from 'pino';
 import type { Backend, CustomerFacts } from '../backends/port.js';
 import type { Db } from '../db/open.js';
@@ -10,10 +11,11 @@ import { markDuplicates } from '../journal/cross-checks.js';
 import { takeRunLock, type RunLock } from '../journal/lock.js';
 import { pruneRuns, type RetentionPolicy } from '../journal/retention.js';
 import { RunRows } from '../journal/rows.js';
-import { claimRun, createRun, findUnfinishedRun, getRun, requireRun, setRunState, type RunRecord } from '../journal/runs.js';
+import { addRunNotes, claimRun, createRun, findUnfinishedRun, getRun, requireRun, setRunState, type RunRecord } from '../journal/runs.js';
 import type { RunSummary } from '../journal/types.js';
 import { buildSummary, countRows } from '../reports/summary.js';
 import { hasLegacyLines, migrateJournal } from '../journal/schema.js';
+import { writeReviewPage } from '../reports/review-html.js';
 import { reportPaths, writeRowReports, writeSummary, type ReportPaths } from '../reports/write.js';
 import { applyAll } from './apply-stage.js';
 import { hashFile } from './hash.js';
@@ -36,6 +38,8 @@ export interface ImportOptions {
   /** Resume this run; without it an unfinished run of the same file is resumed anyway. */
   resumeRunId?: string;
   delimiter?: ',' | ';' | '\t';
+  /** The reports' delimiter; by default the input's own, so a `;` file gets `;` reports. */
+  reportDelimiter?: Delimiter;
   extraAliases?: Record<string, string>;
   concurrency?: number;
   windowSize?: number;
@@ -101,16 +105,19 @@ async function importLocked(options: ImportOptions, file: string, inputHash: str
       if (read.blankLines > 0) logger.warn({ code: 'BLANK_LINES', count: read.blankLines }, `skipped ${read.blankLines} blank lines`);
       if (read.rows === 0) logger.warn({ code: 'NO_DATA_ROWS' }, 'the file has a header and no data rows');
       markDuplicates(rows, read.duplicates);
+      addRunNotes(db, run.id, { columns: read.columns, ignoredColumns: read.unknownColumns, blankLines: read.blankLines });
       setRunState(db, run.id, 'planned', { header: read.header, delimiter: read.delimiter });
     } catch (error) {
-      if (error instanceof RunRefused) await refuse(db, run, paths, 'file-refused', error);
+      if (error instanceof RunRefused) await refuse(db, run, paths, 'file-refused', error, options);
       throw error;
     }
   }
 
   const removals = rows.countPlannedRemovals();
   const guard = removalGuard(removals, customer.userCount, run.allowRemovals);
-  if (guard && !run.dryRun) await refuse(db, run, paths, 'refused', guard);
+  const verdict = guard ? (run.dryRun ? 'would-stop' : 'stopped') : removalGuard(removals, customer.userCount, false) ? 'allowed' : 'passed';
+  addRunNotes(db, run.id, { guard: { removals, userCount: customer.userCount, verdict } });
+  if (guard && !run.dryRun) await refuse(db, run, paths, 'refused', guard, options);
 
   if (!run.dryRun) {
     setRunState(db, run.id, 'applying');
@@ -118,7 +125,7 @@ async function importLocked(options: ImportOptions, file: string, inputHash: str
   }
   // A dry run goes on past the guard, to show every planned line, but says the real run would stop.
   const refusal = guard ? { code: guard.code, message: `The real run would be refused: ${guard.message}` } : undefined;
-  const result = await finish(db, requireRun(db, run.id), rows, paths, resumed, refusal);
+  const result = await finish(db, requireRun(db, run.id), rows, paths, resumed, options, refusal);
   return run.dryRun || !options.retention ? result : { ...result, pruned: applyRetention(options, options.retention) };
 }
 
@@ -178,24 +185,37 @@ function openRun(options: ImportOptions, file: string, inputHash: string): { run
  * Ends a run that applies nothing. summary.json says why; for a tripped guard the planned rows
  * are reported too, so a person sees which users the file would have removed.
  */
-async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refused' | 'file-refused', error: RunRefused): Promise<never> {
+async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refused' | 'file-refused', error: RunRefused,
+  options: Pick<ImportOptions, 'reportDelimiter'>): Promise<never> {
   const rows = new RunRows(db, run.id);
   const refusal = { code: error.code, message: error.message + (error.line ? ` (line ${error.line})` : '') };
   if (state === 'file-refused') rows.clear();
-  else await writeRowReports(paths, getRun(db, run.id)!.header ?? [], rows.reportRows());
+  else {
+    // Every line with a change says it was not applied (not "remove, ok" under NOTHING APPLIED).
+    rows.markNotApplied(error.code, 'the removal guard stopped the run before any change, so nothing was applied.');
+    const planned = requireRun(db, run.id);
+    await writeRowReports(paths, planned.header ?? [], rows.reportRows(), { delimiter: reportDelimiter(planned, options) });
+  }
   const summary = buildSummary(getRun(db, run.id)!, db.name, countRows(rows), state, refusal);
   writeSummary(paths, summary);
   setRunState(db, run.id, state, { summary });
+  writeReviewPage(requireRun(db, run.id), rows, paths.review);
   throw Object.assign(error, { reports: paths, summary });
 }
 
 async function finish(db: Db, run: RunRecord, rows: RunRows, paths: ReportPaths, resumed: boolean,
-  refusal?: RunSummary['refusal']): Promise<ImportResult> {
-  await writeRowReports(paths, run.header ?? [], rows.reportRows());
+  options: Pick<ImportOptions, 'reportDelimiter'>, refusal?: RunSummary['refusal']): Promise<ImportResult> {
+  await writeRowReports(paths, run.header ?? [], rows.reportRows(), { delimiter: reportDelimiter(run, options) });
   const summary = buildSummary(run, db.name, countRows(rows), 'completed', refusal);
   writeSummary(paths, summary);
   setRunState(db, run.id, run.dryRun ? 'dry-run' : 'completed', { summary });
+  writeReviewPage(requireRun(db, run.id), rows, paths.review);
   return { run: requireRun(db, run.id), summary, reports: paths, resumed };
+}
+
+/** The delimiter the operator asked for, else the one the input file used. */
+function reportDelimiter(run: RunRecord, options: Pick<ImportOptions, 'reportDelimiter'>): Delimiter {
+  return options.reportDelimiter ?? (run.delimiter as Delimiter | null) ?? ',';
 }
 
 function pick<T extends object, K extends keyof T>(object: T, ...keys: K[]): Partial<Pick<T, K>> {

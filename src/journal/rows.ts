@@ -67,7 +67,8 @@ export interface Tally extends Counts {
   removals: number;
 }
 
-const emptyTally = (): Tally => ({ rows: 0, pending: 0, inFlight: 0, added: 0, modified: 0, removed: 0, unchanged: 0, warnings: 0, errors: 0, removals: 0 });
+const emptyTally = (): Tally =>
+  ({ rows: 0, pending: 0, inFlight: 0, added: 0, modified: 0, removed: 0, unchanged: 0, warnings: 0, errors: 0, notApplied: 0, removals: 0 });
 
 interface OutcomeBatch {
   firstLine: number;
@@ -255,6 +256,31 @@ export class RunRows {
     });
   };
 
+  /**
+   * Makes every pending line final without applying it: the run was stopped as a whole before
+   * any change (the removal guard). Each keeps its planned action, with status `not_applied`,
+   * `code` and a message that says so; what planning said of it follows.
+   */
+  readonly markNotApplied = (code: string, reason: string): void => {
+    const batches = this.db.prepare('SELECT first_line FROM journal_outcomes WHERE run_id = ? AND pending > 0 ORDER BY first_line').pluck().all(this.runId) as number[];
+    this.db.transaction(() => {
+      for (const firstLine of batches) {
+        const batch = this.outcomesFor(firstLine)!;
+        for (const entry of batch.entries) {
+          if (entry[1] !== 'pending') continue;
+          const planned = entry[2] ?? 'none';
+          entry[1] = 'done';
+          entry[3] = planned;
+          entry[6] = 'not_applied';
+          entry[7] = code;
+          entry[8] = `Not applied: ${reason} Planned: ${planned}.${entry[8] ? ` ${entry[8]}` : ''}`;
+          batch.changed = true;
+        }
+        this.save(batch);
+      }
+    })();
+  };
+
   /** Changes the outcome entries of `lines` (any order) with `change(entry, index in lines)`, in one transaction. */
   private update(lines: readonly number[], change: (entry: OutcomeEntry, index: number) => void): void {
     const order = lines.map((_, i) => i).sort((a, b) => lines[a]! - lines[b]!);
@@ -329,33 +355,70 @@ export class RunRows {
    * a refused run) shows its planned action and the outcome its issues give.
    */
   *reportRows(): Generator<ReportRow> {
+    yield* this.rowsOf(WITH_ERRORS, false, (status) => status === 'error');
+  }
+
+  /**
+   * The error rows in input order, with their cells; with `code`, only those with an error of
+   * that code. Batches without an error are skipped unread.
+   */
+  *errorRows(code?: string): Generator<ReportRow> {
+    for (const row of this.rowsOf(WITH_ERRORS, true, (status) => status === 'error')) {
+      if (row.status === 'error' && (code === undefined || row.issues.some((i) => i.code === code && i.severity === 'error'))) yield row;
+    }
+  }
+
+  /**
+   * The rows with a problem (error, warning, not applied), in input order; batches without one
+   * are skipped unread. A row has its cells when `withCells` says so (asked as the row comes):
+   * a reader that needs the cells of a few rows does not pay for parsing every batch's.
+   */
+  *problemRows(withCells: (row: Pick<ReportRow, 'status' | 'code' | 'issues'>) => boolean = () => true): Generator<ReportRow> {
+    for (const row of this.rowsOf(WITH_PROBLEMS, true, (status, code, issues) => status !== 'ok' && withCells({ status, code, issues }))) {
+      if (row.status !== 'ok') yield row;
+    }
+  }
+
+  /** Rows in input order; the cells of the rows `withCells` picks, read only from batches that meet `holding` (and with `only`, no other batch at all). */
+  private *rowsOf(holding: string, only: boolean, withCells: (status: RowStatus, code: string, issues: readonly Issue[]) => boolean): Generator<ReportRow> {
     const batches = this.db
       .prepare(
-        `SELECT b.lines, CASE WHEN json_extract(o.tally, '$.errors') > 0 THEN b.cells END AS cells, o.outcomes
+        `SELECT b.lines, CASE WHEN ${holding} THEN b.cells END AS cells, o.outcomes
          FROM journal_outcomes o JOIN journal_batches b ON b.run_id = o.run_id AND b.first_line = o.first_line
-         WHERE o.run_id = ? ORDER BY o.first_line`,
+         WHERE o.run_id = ? AND ${only ? holding : '1'} ORDER BY o.first_line`,
       )
       .iterate(this.runId) as IterableIterator<{ lines: string; cells: string | null; outcomes: string }>;
     for (const batch of batches) {
       const lines = JSON.parse(batch.lines) as LineEntry[];
-      // Only error rows need their cells (errors.csv): a batch without errors is not even parsed for them.
-      const cells = batch.cells === null ? undefined : (JSON.parse(batch.cells) as string[][]);
+      // Only the rows asked for need their cells: a batch's are parsed when its first such row comes.
+      let cells: string[][] | undefined;
+      const cellsOf = (i: number): string[] => {
+        if (batch.cells === null) return [];
+        cells ??= JSON.parse(batch.cells) as string[][];
+        return cells[i]!;
+      };
       const outcomes = JSON.parse(batch.outcomes) as OutcomeEntry[];
       for (let i = 0; i < outcomes.length; i++) {
-        const [line, state, plannedAction, action, , , status, code, message] = outcomes[i]!;
+        const [line, state, plannedAction, action, issues, , status, code, message] = outcomes[i]!;
         yield {
           line,
           email: lines[i]![1],
-          cells: status === 'error' && cells ? cells[i]! : [],
+          cells: withCells(status, code, issues) ? cellsOf(i) : [],
           action: (state === 'done' ? action : plannedAction) ?? 'none',
           status,
           code,
           message,
+          issues,
         };
       }
     }
   }
 }
+
+/** SQL conditions on a batch's tally: which batches hold the rows a reader wants. */
+const WITH_ERRORS = "json_extract(o.tally, '$.errors') > 0";
+const WITH_PROBLEMS =
+  "(json_extract(o.tally, '$.errors') + json_extract(o.tally, '$.warnings') + coalesce(json_extract(o.tally, '$.notApplied'), 0)) > 0";
 
 const json = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
 
@@ -383,6 +446,10 @@ function tallyOf(entries: readonly OutcomeEntry[]): Tally {
     if (plannedAction === 'remove' && status !== 'error') tally.removals++;
     if (status === 'error') {
       tally.errors++;
+      continue;
+    }
+    if (status === 'not_applied') {
+      tally.notApplied++;
       continue;
     }
     if (status === 'warning') tally.warnings++;

@@ -33,6 +33,20 @@ export interface RunRecord {
   updatedAt: string;
   finishedAt: string | null;
   summary: RunSummary | null;
+  /** What the review page says of the file and of the removal guard; null for a run started before runs kept it. */
+  notes: RunNotes | null;
+}
+
+/** Facts of a run that are not lines: file-level warnings and the removal guard's verdict. */
+export interface RunNotes {
+  /** Per header cell, the canonical column it was read as (`COLUMNS`), or null when ignored. */
+  columns?: Array<string | null>;
+  /** Header cells that match no column: their values were ignored (UNKNOWN_COLUMN). */
+  ignoredColumns?: string[];
+  /** Blank lines skipped (BLANK_LINES). */
+  blankLines?: number;
+  /** The removal guard as last checked: planned removals, the customer's users then, and what it decided. */
+  guard?: { removals: number; userCount: number; verdict: 'passed' | 'allowed' | 'stopped' | 'would-stop' };
 }
 
 export type NewRun = Pick<RunRecord, 'customerId' | 'backend' | 'inputFile' | 'inputHash' | 'mode' | 'dryRun' | 'allowRemovals'> & {
@@ -93,6 +107,12 @@ export function setRunState(db: Db, id: string, state: RunState, extra: { summar
     extra.header ? JSON.stringify(extra.header) : null, extra.delimiter ?? null, id);
 }
 
+/** Adds to a run's notes (a key given replaces the one recorded). */
+export function addRunNotes(db: Db, id: string, notes: RunNotes): void {
+  const current = getRun(db, id)?.notes ?? {};
+  db.prepare('UPDATE journal_runs SET notes = ? WHERE id = ?').run(JSON.stringify({ ...current, ...notes }), id);
+}
+
 /**
  * Takes over a run for this process. A run whose recorded process is still alive on this host
  * is being applied right now: refuse rather than apply twice. A dead owner (killed, crashed)
@@ -126,5 +146,6 @@ function toRecord(row: Record<string, unknown>): RunRecord {
     updatedAt: row.updated_at as string,
     finishedAt: (row.finished_at as string | null) ?? null,
     summary: row.summary ? (JSON.parse(row.summary as string) as RunSummary) : null,
+    notes: row.notes ? (JSON.parse(row.notes as string) as RunNotes) : null,
   };
 }

@@ -1,3 +1,4 @@
+import type { Issue } from '../domain/codes.js';
 import type { Action, RowStatus } from '../domain/user.js';
 
 /** One input data row as the journal holds it once the run is over: what the reports print. */
@@ -14,6 +15,8 @@ export interface ReportRow {
   code: string;
   /** Plain words: what is wrong, the rule, what was found, where. '' for a plain ok row. */
   message: string;
+  /** Every problem of the row (errors and warnings), each with its code and, when it has one, its column. */
+  issues: readonly Issue[];
 }
 
 /** The counts and facts `summary.json` carries. */
@@ -36,6 +39,8 @@ export interface RunSummary {
   unchanged: number;
   warnings: number;
   errors: number;
+  /** Rows with a change to apply that the run did not apply because it was stopped as a whole (the removal guard). */
+  notApplied: number;
   startedAt: string;
   finishedAt: string;
   durationMs: number;
@@ -44,4 +49,4 @@ export interface RunSummary {
 }
 
 /** The line counts of a run, as summary.json carries them. */
-export type Counts = Pick<RunSummary, 'rows' | 'added' | 'modified' | 'removed' | 'unchanged' | 'warnings' | 'errors'>;
+export type Counts = Pick<RunSummary, 'rows' | 'added' | 'modified' | 'removed' | 'unchanged' | 'warnings' | 'errors' | 'notApplied'>;

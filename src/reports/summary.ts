@@ -14,8 +14,8 @@ export function countRows(rows: RunRows): Counts {
 }
 
 /** The counts of a tally, without its journal-only fields. */
-export function countsOf({ rows, added, modified, removed, unchanged, warnings, errors }: Counts): Counts {
-  return { rows, added, modified, removed, unchanged, warnings, errors };
+export function countsOf({ rows, added, modified, removed, unchanged, warnings, errors, notApplied }: Counts): Counts {
+  return { rows, added, modified, removed, unchanged, warnings, errors, notApplied };
 }
 
 /** `database` is the SQLite file holding the run's journal (`Db.name`). */

@@ -2,56 +2,48 @@ import { createWriteStream, mkdirSync, renameSync, writeFileSync, type WriteStre
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { headerKey, REPORT_COLUMNS } from '../domain/columns.js';
 import { neutralise } from '../csv/formula.js';
+import type { Delimiter } from '../csv/sniff.js';
 import type { ReportRow, RunSummary } from '../journal/types.js';
-
-/** The columns of results.csv, in the order the contract promises. */
-export const RESULT_COLUMNS = ['line', 'email', 'action', 'status', 'code', 'message'] as const;
+import { reportTables } from './rows.js';
 
 export interface ReportPaths {
   dir: string;
   results: string;
   errors: string;
   summary: string;
+  /** The review page (review-html.ts). */
+  review: string;
 }
 
 export function reportPaths(dir: string): ReportPaths {
-  return { dir, results: join(dir, 'results.csv'), errors: join(dir, 'errors.csv'), summary: join(dir, 'summary.json') };
+  return { dir, results: join(dir, 'results.csv'), errors: join(dir, 'errors.csv'), summary: join(dir, 'summary.json'), review: join(dir, 'report.html') };
 }
 
 const BATCH = 1000;
-const REPORT_KEYS = new Set(REPORT_COLUMNS.map(headerKey));
 
-/**
- * Writes results.csv and errors.csv from the journal's rows, in input order. Both start with
- * a UTF-8 byte order mark and use CRLF, so Excel opens them as UTF-8; every cell a spreadsheet
- * would run as a formula is neutralised. Each file is written under a temporary name and
- * renamed when complete: a crash never leaves a half report that looks whole.
- */
-export async function writeRowReports(paths: ReportPaths, header: readonly string[], rows: Iterable<ReportRow>): Promise<void> {
-  mkdirSync(paths.dir, { recursive: true });
-  // A fed-back errors.csv already has our two columns: keep them out of the copy of its header.
-  const kept = header.map((name, i) => (REPORT_KEYS.has(headerKey(name)) ? -1 : i)).filter((i) => i >= 0);
-  const results = new CsvFile(paths.results, [...RESULT_COLUMNS]);
-  const errors = new CsvFile(paths.errors, [...kept.map((i) => header[i]!), ...REPORT_COLUMNS]);
-  for (const row of rows) {
-    await results.add([String(row.line), row.email, row.action, row.status, row.code, row.message]);
-    if (row.status === 'error') await errors.add(errorRecord(row, header.length, kept));
-  }
-  await Promise.all([results.close(), errors.close()]);
+export interface CsvReportOptions {
+  /** The field delimiter (default `,`): a `;`-delimited input gets `;`-delimited reports, so Excel set to that list separator opens them in columns. */
+  delimiter?: Delimiter;
 }
 
 /**
- * The row's own cells, so a person can fix them in place, then the error. A row with more
- * fields than the header cannot line up with it: its extra values go into the message rather
- * than being lost.
+ * Writes results.csv and errors.csv from the journal's rows, in input order (the tables of
+ * rows.ts). Both start with a UTF-8 byte order mark and use CRLF, so Excel opens them as UTF-8;
+ * every cell a spreadsheet would run as a formula is neutralised. Each file is written under a
+ * temporary name and renamed when complete: a crash never leaves a half report that looks whole.
  */
-function errorRecord(row: ReportRow, width: number, kept: readonly number[]): string[] {
-  const cells = kept.map((i) => row.cells[i] ?? '');
-  const extra = row.cells.slice(width);
-  const message = extra.length > 0 ? `${row.message} Values past the last column: ${extra.join(' | ')}` : row.message;
-  return [...cells, row.code, message];
+export async function writeRowReports(paths: ReportPaths, header: readonly string[], rows: Iterable<ReportRow>, options: CsvReportOptions = {}): Promise<void> {
+  mkdirSync(paths.dir, { recursive: true });
+  const tables = reportTables(header);
+  const delimiter = options.delimiter ?? ',';
+  const results = new CsvFile(paths.results, [...tables.resultColumns], delimiter);
+  const errors = new CsvFile(paths.errors, [...tables.errorColumns], delimiter);
+  for (const { result, error } of tables.records(rows)) {
+    await results.add(result);
+    if (error) await errors.add(error);
+  }
+  await Promise.all([results.close(), errors.close()]);
 }
 
 export function writeSummary(paths: ReportPaths, summary: RunSummary): void {
@@ -66,7 +58,7 @@ class CsvFile {
   private readonly out: WriteStream;
   private batch: string[][] = [];
 
-  constructor(private readonly path: string, header: string[]) {
+  constructor(private readonly path: string, header: string[], private readonly delimiter: Delimiter) {
     this.out = createWriteStream(`${path}.partial`);
     this.out.write('\uFEFF');
     this.batch.push(header);
@@ -79,7 +71,7 @@ class CsvFile {
 
   private async flush(): Promise<void> {
     if (this.batch.length === 0) return;
-    const text = stringify(this.batch.map((r) => r.map(neutralise)), { record_delimiter: '\r\n' });
+    const text = stringify(this.batch.map((r) => r.map(neutralise)), { record_delimiter: '\r\n', delimiter: this.delimiter });
     this.batch = [];
     if (!this.out.write(text)) await once(this.out, 'drain');
   }

@@ -172,7 +172,7 @@ describe('the removal guard', () => {
     expect(refused.stderr).toContain('remove 11 of the customer\'s 41 users');
     expect(await exportUsers(acme.db)).toBe(before);
     const summary = JSON.parse(readFileSync(join(acme.dir, 'refused', 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ outcome: 'refused', refusal: { code: 'REMOVAL_GUARD' }, removed: 11 });
+    expect(summary).toMatchObject({ outcome: 'refused', refusal: { code: 'REMOVAL_GUARD' }, removed: 0, notApplied: 11 });
     expect(existsSync(join(acme.dir, 'refused', 'results.csv'))).toBe(true);
 
     const dry = await runCli(importArgs(wipe, acme.db, join(acme.dir, 'dry'), '--dry-run'));

@@ -32,7 +32,8 @@ describe('users import options', () => {
     expect(sniffed.code).toBe(2);
     expect(sniffed.stderr).toContain('AMBIGUOUS_DELIMITER');
     const result = await runCli(['users', 'import', file, '--customer', 'acme', '--db', acme.db, '--out', join(acme.dir, 'r'), '--delimiter', 'semicolon', '--dry-run']);
-    expect((await readReport(join(acme.dir, 'r', 'results.csv')))[1]!.slice(0, 5)).toEqual(['2', 'user1@acme.nl', 'none', 'error', 'NO_PACKAGE_FOR_NEW_USER']);
+    // The reports follow the input's delimiter.
+    expect((await readReport(join(acme.dir, 'r', 'results.csv'), ';'))[1]!.slice(0, 5)).toEqual(['2', 'user1@acme.nl', 'none', 'error', 'NO_PACKAGE_FOR_NEW_USER']);
     expect(result.code).toBe(1);
     const wrong = await runCli(['users', 'import', file, '--customer', 'acme', '--db', acme.db, '--delimiter', 'pipe']);
     expect(wrong.code).toBe(2);

@@ -51,8 +51,8 @@ export const removalOf = (email: string): string =>
   userLine({ email, webex_calling: 'FALSE', webex_calling_standard: 'FALSE', webex_suite: 'FALSE', webex_voice: 'FALSE', webex_meetings: 'FALSE' });
 
 /** Parses one of our report CSVs (BOM, CRLF, quoted cells) into rows of cells. */
-export async function readReport(path: string): Promise<string[][]> {
+export async function readReport(path: string, delimiter = ','): Promise<string[][]> {
   const { readFileSync } = await import('node:fs');
   const { parse } = await import('csv-parse/sync');
-  return parse(readFileSync(path, 'utf8'), { bom: true }) as string[][];
+  return parse(readFileSync(path, 'utf8'), { bom: true, delimiter }) as string[][];
 }
