@@ -56,7 +56,7 @@ describe('the scheduler\'s contract: without a terminal, stderr is JSON lines en
     const wipe = acme.write('wipe.csv', [HEADER, ...Array.from({ length: 20 }, (_, i) => removalOf(`user${100 + i}@acme.nl`))].join('\n'));
     const guard = await runCli(args(wipe, 'f'));
     expect(guard.code).toBe(2);
-    expect(last(guard.stderr)).toMatchObject({ outcome: 'refused', exitCode: 2, code: 'REMOVAL_GUARD', counts: { rows: 20, removed: 20 } });
+    expect(last(guard.stderr)).toMatchObject({ outcome: 'refused', exitCode: 2, code: 'REMOVAL_GUARD', counts: { rows: 20, removed: 0, notApplied: 20 } });
   });
 
   it('--quiet: nothing when all went well, the outcome line alone when not', async () => {
