@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// Writes a deterministic wholesale user CSV for benchmarks and soak tests (see USAGE below).
+// Writes a deterministic wholesale user CSV (or Excel workbook) for benchmarks and soak tests (see USAGE below).
+// --xlsx writes the same rows as a workbook the way Excel does (shared strings after the sheet,
+// TRUE/FALSE as boolean cells, the rest as text), with exceljs's streaming writer (a dev dependency).
 // Realistic content: quoted display names ("Last, First"), doubled quotes, non-ASCII names, a mix
 // of packages, about 3% removals and about 2% invalid rows.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 
-const USAGE = `Usage: node scripts/generate-users.mjs --out FILE [--rows N] [--seed S]
+const USAGE = `Usage: node scripts/generate-users.mjs --out FILE [--rows N] [--seed S] [--xlsx]
 
-Writes a users CSV of N rows (default 100000) for benchmarks and soak tests. The same seed
-(default 42) writes the same file on every machine.
+Writes a users CSV (or, with --xlsx, an Excel workbook) of N rows (default 100000) for
+benchmarks and soak tests. The same seed (default 42) writes the same file on every machine.
 
 The rows name locations "Site 0" to "Site 49" and the Meetings site bench.webex.com; create
 them in the customer first, for example:
@@ -21,9 +23,10 @@ them in the customer first, for example:
   bulkhub users import users.csv --customer bench
 
 Options:
-  --out FILE   the CSV to write (required)
+  --out FILE   the CSV (or workbook) to write (required)
   --rows N     how many data rows (a whole number, at least 1)
   --seed S     seed of the random choices (a whole number)
+  --xlsx       write an .xlsx workbook instead of a CSV
   -h, --help   this text
 `;
 
@@ -40,6 +43,7 @@ try {
       rows: { type: 'string', default: '100000' },
       out: { type: 'string' },
       seed: { type: 'string', default: '42' },
+      xlsx: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -73,10 +77,11 @@ const HEADER = 'User ID/Email (Required),First Name,Last Name,Display Name,Exten
 const quote = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 const bool = () => (random() < 0.5 ? 'TRUE' : 'FALSE');
 
-function line(n) {
+/** One row's cells, in HEADER's order. */
+function cells(n) {
   const email = `user${n}@bench.example.com`;
   const roll = random();
-  if (roll < 0.03) return `${email},,,,,,,,,,FALSE,FALSE,FALSE,FALSE,FALSE,,,`;
+  if (roll < 0.03) return [email, '', '', '', '', '', '', '', '', '', 'FALSE', 'FALSE', 'FALSE', 'FALSE', 'FALSE', '', '', ''];
   const first = pick(FIRST);
   const last = pick(LAST);
   const display = random() < 0.1 ? `${first} "${first.slice(0, 2)}" ${last}` : `${last}, ${first}`;
@@ -92,10 +97,24 @@ function line(n) {
     if (mistake === 0) extension = '1';
     else if (mistake === 1) phone = phone.slice(1);
     else if (mistake === 2) preferred = 'elsewhere.webex.com';
-    else return `${email.replace('@', '')},${quote(first)},${quote(last)},${quote(display)},${extension},${phone},${location},${preferred},FALSE,TRUE,TRUE,FALSE,FALSE,FALSE,FALSE,TRUE,TRUE,TRUE`;
+    else return [email.replace('@', ''), first, last, display, extension, phone, location, preferred, 'FALSE', 'TRUE', 'TRUE', 'FALSE', 'FALSE', 'FALSE', 'FALSE', 'TRUE', 'TRUE', 'TRUE'];
   }
-  const packages = PACKAGES.map((p) => (p === pkg ? 'TRUE' : 'FALSE')).join(',');
-  return [email, quote(first), quote(last), quote(display), extension, phone, location, preferred, bool(), bool(), packages, bool(), bool(), bool()].join(',');
+  const packages = PACKAGES.map((p) => (p === pkg ? 'TRUE' : 'FALSE'));
+  return [email, first, last, display, extension, phone, location, preferred, bool(), bool(), ...packages, bool(), bool(), bool()];
+}
+
+const line = (n) => cells(n).map(quote).join(',');
+
+if (values.xlsx) {
+  const { default: ExcelJS } = await import('exceljs');
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: values.out, useSharedStrings: true, useStyles: false });
+  const sheet = book.addWorksheet('Users');
+  sheet.addRow(HEADER.split(',')).commit();
+  const typed = (v) => (v === 'TRUE' ? true : v === 'FALSE' ? false : v === '' ? null : v);
+  for (let n = 0; n < rows; n++) sheet.addRow(cells(n).map(typed)).commit();
+  sheet.commit();
+  await book.commit();
+  process.exit(0);
 }
 
 const out = createWriteStream(values.out);

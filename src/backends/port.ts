@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.js';
-import type { RowCode, WarningCode } from '../domain/codes.js';
+import type { Issue, RowCode, WarningCode } from '../domain/codes.js';
 import type { AttributeKey, DirectoryUser, Operation } from '../domain/user.js';
 
 /** What the planner needs to know about the customer before it plans any row. */
@@ -35,6 +35,13 @@ export interface Backend {
    * columns). The planner still validates them but never compares nor sends them.
    */
   readonly unmanaged?: readonly AttributeKey[];
+
+  /**
+   * Optional: the target's own rules for a planned change, beyond seed 004's (pure; Webex:
+   * src/domain/webex-rules.ts). An error among them stops the row at planning, so the dry run
+   * sees it too.
+   */
+  readonly rules?: (op: Operation, current: DirectoryUser | undefined) => Issue[];
 
   /**
    * The customer's locations, sites and user count. Rejects with `RunRefused`

@@ -9,23 +9,46 @@ import { EXIT } from './exit-codes.js';
 export type BackendName = 'sqlite' | 'webex';
 
 export function backendOption<T>(y: Argv<T>) {
-  return y.option('backend', {
-    choices: ['sqlite', 'webex'] as const,
-    default: 'sqlite' as const,
-    describe: 'sqlite: the embedded directory; webex: Webex itself (token in WEBEX_ACCESS_TOKEN, base URL in WEBEX_API_URL)',
-  });
+  return y
+    .option('backend', {
+      choices: ['sqlite', 'webex'] as const,
+      default: 'sqlite' as const,
+      describe: 'sqlite: the embedded directory; webex: Webex itself (token in WEBEX_ACCESS_TOKEN, base URL in WEBEX_API_URL)',
+    })
+    .option('sub-partner', {
+      type: 'string',
+      describe: "With --backend webex: act for this sub-partner's organisation (the Wholesale API's onBehalfOfSubPartnerOrgId)",
+    })
+    .middleware((argv) => {
+      const problem = argv.subPartner !== undefined && argv.backend !== 'webex'
+        ? '--sub-partner belongs to --backend webex (the Wholesale API acts for a sub-partner).'
+        : argv.subPartner !== undefined && String(argv.subPartner).trim() === '' ? '--sub-partner needs the organisation id of the sub-partner.' : undefined;
+      if (problem === undefined) return;
+      process.stderr.write(`bulkhub: BAD_ARGUMENTS: ${problem}\nRun with --help for usage.\n`);
+      process.exit(EXIT.NOT_APPLIED);
+    }, true);
 }
 
 /**
  * Where and how to reach Webex. The token comes from the environment only (never argv, which
  * `ps` and shell history show) and goes nowhere but the Authorization header.
  */
-export function webexConnection(): { baseUrl: string; token: string } {
+export function webexConnection(argv: { subPartner?: string } = {}): { baseUrl: string; token: string; subPartnerOrgId?: string } {
   const token = process.env.WEBEX_ACCESS_TOKEN?.trim();
   if (!token) throw new RunRefused('BAD_ARGUMENTS', '--backend webex needs a Webex access token in the environment variable WEBEX_ACCESS_TOKEN.');
   const baseUrl = process.env.WEBEX_API_URL?.trim() || DEFAULT_BASE_URL;
   if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) throw new RunRefused('BAD_ARGUMENTS', `WEBEX_API_URL must be an http(s) URL such as ${DEFAULT_BASE_URL}.`);
-  return { baseUrl, token };
+  const subPartnerOrgId = argv.subPartner?.trim();
+  return { baseUrl, token, ...(subPartnerOrgId && { subPartnerOrgId }) };
+}
+
+/**
+ * How often a Webex job or a new customer is polled: every 5 s, or `BULKHUB_WEBEX_POLL_MS`
+ * (the tests make it short).
+ */
+export function webexPollMs(fallback = 5_000): number {
+  const fromEnv = Number(process.env.BULKHUB_WEBEX_POLL_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : fallback;
 }
 
 /**

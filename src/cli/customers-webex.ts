@@ -5,8 +5,8 @@ import { scrubSecrets } from '../backends/webex/retry.js';
 import { parseCountry, parseEmail } from '../backends/sqlite/validate.js';
 import { RunRefused } from '../domain/codes.js';
 import { NEEDS_NUMBER_AND_LOCATION, PACKAGE_COLUMN, PACKAGES, parsePackage, type PackageId } from '../domain/packages.js';
-import { parseAddress, parseLanguage, parseTimeZone } from '../provisioning/validate.js';
-import { webexConnection } from './backend-option.js';
+import { parseAddress, parseCustomerName, parseLanguage, parseTimeZone } from '../provisioning/validate.js';
+import { webexConnection, webexPollMs } from './backend-option.js';
 import { print, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { createLogger, notice } from './log.js';
@@ -32,6 +32,7 @@ export interface WebexCreateArgs extends GlobalArgs {
   language?: string;
   externalId?: string;
   timeoutSeconds?: number;
+  subPartner?: string;
   [key: string]: unknown;
 }
 
@@ -46,6 +47,7 @@ const DEFAULT_POLL_MS = 5_000;
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 
 export function buildProvisionRequest(argv: WebexCreateArgs): ProvisionRequest {
+  const name = parseCustomerName(argv.name);
   if (argv.id !== undefined) throw new RunRefused('BAD_ARGUMENTS', 'Webex gives the customer its id: drop --id with --backend webex (use --external-id for your own reference).');
   if (argv.org !== undefined) throw new RunRefused('BAD_ARGUMENTS', '--org names an organisation of the embedded directory; with --backend webex the customer gets a new organisation.');
   if (argv.template === undefined) throw new RunRefused('BAD_ARGUMENTS', 'With --backend webex, --template PROVISIONING_ID is required: the provisioning ID of the onboarding template in Partner Hub.');
@@ -60,9 +62,6 @@ export function buildProvisionRequest(argv: WebexCreateArgs): ProvisionRequest {
         `to attest it ("I verify that this customer is in a Webex-supported location"). Check that ${country} is supported, then add --supported-location.`,
     );
   }
-  const name = argv.name.trim();
-  if (name === '') throw new RunRefused('BAD_ARGUMENTS', 'The customer name is blank.');
-  if (name.includes('%')) throw new RunRefused('BAD_ARGUMENTS', `Webex does not accept a customer name containing "%": "${name}".`);
   const pkg = parsePackage(argv.package);
   if (!pkg) throw new RunRefused('BAD_ARGUMENTS', `Unknown package "${argv.package}"; use one of ${PACKAGES.map((p) => PACKAGE_COLUMN[p]).join(', ')}.`);
   const primaryEmail = parseEmail('Admin e-mail', argv.adminEmail);
@@ -90,13 +89,12 @@ export function buildProvisionRequest(argv: WebexCreateArgs): ProvisionRequest {
 /** Provisions, waits, prints the customer id (stdout) and the outcome (stderr); returns the exit code. */
 export async function createOnWebex(argv: WebexCreateArgs): Promise<number> {
   const request = buildProvisionRequest(argv);
-  const { baseUrl, token } = webexConnection();
+  const { baseUrl, token, subPartnerOrgId } = webexConnection(argv);
   const timeoutSeconds = argv.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new RunRefused('BAD_ARGUMENTS', '--timeout-seconds must be a positive number.');
-  const envPoll = Number(process.env.BULKHUB_WEBEX_POLL_MS);
-  const pollIntervalMs = Number.isFinite(envPoll) && envPoll > 0 ? envPoll : DEFAULT_POLL_MS;
+  const pollIntervalMs = webexPollMs(DEFAULT_POLL_MS);
   const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
-  const client = new WebexClient({ baseUrl, token, logger });
+  const client = new WebexClient({ baseUrl, token, logger, ...(subPartnerOrgId && { subPartnerOrgId }) });
   // Without a terminal each message is one JSON line (log.ts, notice): stderr carries JSON lines only.
   const say = (text: string, level: 'info' | 'warn' | 'error' = 'info'): void => notice(level, scrubSecrets(text, token));
   if (!argv.quiet) say(`bulkhub: creating Webex customer "${request.customerInfo!.name}" (externalId ${request.externalId}); waiting for Webex to provision it...`);

@@ -12,6 +12,7 @@ import { setupCommand } from './customer-setup.js';
 import { addressFrom, addressOptions, type AddressArgs } from './provisioning-shared.js';
 import { backendOption, type BackendName } from './backend-option.js';
 import { createOnWebex, DEFAULT_TIMEOUT_SECONDS, WEBEX_ONLY } from './customers-webex.js';
+import { listCustomersOnWebex, showCustomerOnWebex } from './webex-lookups.js';
 
 /** `bulkhub customers ...`: the customer organisations of the embedded directory. */
 
@@ -122,12 +123,20 @@ const create: CommandModule<GlobalArgs, CreateArgs> = {
     ),
 };
 
-const list: CommandModule<GlobalArgs, GlobalArgs> = {
+interface LookupArgs extends GlobalArgs {
+  backend: BackendName;
+  subPartner?: string;
+}
+
+const list: CommandModule<GlobalArgs, LookupArgs> = {
   command: 'list',
-  describe: 'List the customers of the directory',
-  builder: (y: Argv<GlobalArgs>) => y.example('$0 customers list --json', ''),
-  handler: (argv: ArgumentsCamelCase<GlobalArgs>) =>
-    runCommand(() =>
+  describe: 'List the customers of the directory, or with --backend webex the Wholesale customers in Webex',
+  builder: (y: Argv<GlobalArgs>) =>
+    backendOption(y).example('$0 customers list --json', '').example('$0 customers list --backend webex', 'id, status, packages and organisation of each') as unknown as Argv<LookupArgs>,
+  handler: (argv: ArgumentsCamelCase<LookupArgs>) =>
+    argv.backend === 'webex'
+      ? runCommand(() => listCustomersOnWebex(argv))
+      : runCommand(() =>
       withDirectory(argv, (db) => {
         const customers = listCustomers(db);
         const text =
@@ -142,17 +151,22 @@ const list: CommandModule<GlobalArgs, GlobalArgs> = {
     ),
 };
 
-interface ShowArgs extends GlobalArgs {
+interface ShowArgs extends LookupArgs {
   id: string;
 }
 
 const show: CommandModule<GlobalArgs, ShowArgs> = {
   command: 'show <id>',
-  describe: 'Show a customer: its package, admin, users per package, locations and sites',
+  describe: 'Show a customer: its package, admin, users per package, locations and sites (with --backend webex: status, provisioning errors, locations, sites)',
   builder: (y: Argv<GlobalArgs>) =>
-    y.positional('id', { type: 'string', demandOption: true, describe: 'Customer id' }).example('$0 customers show cust-k3v9q2xa', ''),
+    backendOption(y)
+      .positional('id', { type: 'string', demandOption: true, describe: 'Customer id' })
+      .example('$0 customers show cust-k3v9q2xa', '')
+      .example('$0 customers show CUSTOMER_ID --backend webex', 'what Webex holds: status, errors per package, locations, sites') as unknown as Argv<ShowArgs>,
   handler: (argv: ArgumentsCamelCase<ShowArgs>) =>
-    runCommand(() =>
+    argv.backend === 'webex'
+      ? runCommand(() => showCustomerOnWebex(argv))
+      : runCommand(() =>
       withDirectory(argv, (db) => {
         const record = getCustomerRecord(db, argv.id);
         const link = organisationOfCustomer(db, record.id);

@@ -2,12 +2,22 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { addLocation, listLocations, type LocationRecord } from '../backends/sqlite/directory.js';
 import { removeLocation, renameLocation } from '../backends/sqlite/upkeep.js';
 import { print, runCommand, type GlobalArgs } from './context.js';
+import { RunRefused } from '../domain/codes.js';
 import { table, withDirectory } from './customers.js';
+import { backendOption, type BackendName } from './backend-option.js';
+import { addressFrom } from './provisioning-shared.js';
+import { parseAddress } from '../provisioning/validate.js';
+import { addLocationOnWebex, listLocationsOnWebex } from './webex-lookups.js';
 
-/** `bulkhub locations ...`: the calling locations of a customer in the embedded directory. */
+/** `bulkhub locations ...`: the calling locations of a customer in the embedded directory, or in Webex. */
 
 interface CustomerArgs extends GlobalArgs {
   customer: string;
+  backend: BackendName;
+  subPartner?: string;
+  timezone?: string;
+  language?: string;
+  announcementLanguage?: string;
 }
 
 interface AddArgs extends CustomerArgs {
@@ -26,7 +36,7 @@ const add: CommandModule<GlobalArgs, AddArgs> = {
   command: 'add',
   describe: 'Add a location (headquarters or branch) to a customer',
   builder: (y: Argv<GlobalArgs>) =>
-    y
+    backendOption(y)
       .option('customer', customerOption)
       .option('name', { type: 'string', demandOption: true, describe: 'Location name, 1 to 80 characters, unique in the customer (ignoring case)' })
       .option('country', { type: 'string', demandOption: true, describe: 'Country or region as a 2-letter ISO code, e.g. NL' })
@@ -35,10 +45,22 @@ const add: CommandModule<GlobalArgs, AddArgs> = {
       .option('city', { type: 'string', describe: 'City' })
       .option('state-or-province', { type: 'string', describe: 'State or province' })
       .option('zip-or-postal-code', { type: 'string', describe: 'Zip or postal code' })
-      .example('$0 locations add --customer acme --name "Amsterdam HQ" --country NL --city Amsterdam', ''),
+      .option('timezone', { type: 'string', describe: 'With --backend webex (required there): IANA time zone, e.g. Europe/Amsterdam' })
+      .option('language', { type: 'string', describe: 'With --backend webex: e-mail language', defaultDescription: 'en_US' })
+      .option('announcement-language', { type: 'string', describe: 'With --backend webex: phone announcement language', defaultDescription: '--language' })
+      .example('$0 locations add --customer acme --name "Amsterdam HQ" --country NL --city Amsterdam', '')
+      .example(
+        '$0 locations add --backend webex --customer CUSTOMER_ID --name "Utrecht" --country NL --address-line1 "Oudegracht 1" --city Utrecht ' +
+          '--state-or-province UT --zip-or-postal-code "3511 AA" --timezone Europe/Amsterdam --language nl_NL',
+        'POST /locations in the customer organisation',
+      ) as unknown as Argv<AddArgs>,
   handler: (argv: ArgumentsCamelCase<AddArgs>) =>
-    runCommand(() =>
+    argv.backend === 'webex'
+      ? runCommand(() => addLocationOnWebex(argv, parseAddress(addressFrom(argv))))
+      : runCommand(() =>
       withDirectory(argv, (db) => {
+        const webexOnly = ['timezone', 'language', 'announcementLanguage'].filter((o) => argv[o as keyof AddArgs] !== undefined);
+        if (webexOnly.length > 0) throw new RunRefused('BAD_ARGUMENTS', `${webexOnly.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} belong to --backend webex (the Locations API); the directory keeps name, country and address.`);
         const location = addLocation(db, {
           customerId: argv.customer,
           name: argv.name,
@@ -59,9 +81,13 @@ const add: CommandModule<GlobalArgs, AddArgs> = {
 const list: CommandModule<GlobalArgs, CustomerArgs> = {
   command: 'list',
   describe: 'List the locations of a customer',
-  builder: (y: Argv<GlobalArgs>) => y.option('customer', customerOption).example('$0 locations list --customer acme', ''),
+  builder: (y: Argv<GlobalArgs>) =>
+    backendOption(y).option('customer', customerOption).example('$0 locations list --customer acme', '')
+      .example('$0 locations list --backend webex --customer CUSTOMER_ID', 'the locations of the customer organisation in Webex') as unknown as Argv<CustomerArgs>,
   handler: (argv: ArgumentsCamelCase<CustomerArgs>) =>
-    runCommand(() =>
+    argv.backend === 'webex'
+      ? runCommand(() => listLocationsOnWebex(argv))
+      : runCommand(() =>
       withDirectory(argv, (db) => {
         const locations = listLocations(db, argv.customer);
         const text =
@@ -121,7 +147,7 @@ function address(l: LocationRecord): string {
 
 export const locationsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'locations',
-  describe: "Add, list, rename and remove a customer's locations in the embedded directory",
+  describe: "Add and list a customer's locations (in the embedded directory, or in Webex with --backend webex); rename and remove them in the embedded directory",
   builder: (y: Argv<GlobalArgs>) => y.command(add).command(list).command(rename).command(remove).demandCommand(1, 'Name a locations command: add, list, rename or remove.'),
   handler: () => {},
 };

@@ -27,7 +27,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(batchCommand)
     .command(customersCommand)
     .command(locationsCommand)
-    .command(withoutPublicApi(sitesCommand, 'Meetings site setup'))
+    .command(sitesCommand)
     .command(withoutPublicApi(orgsCommand, 'the organisation finder and organisations'))
     .command(withoutPublicApi(subscriptionsCommand, 'mapping subscriptions (orders) to organisations'))
     .command(withoutPublicApi(servicesCommand, 'setting up Meetings and Calling for an order'))

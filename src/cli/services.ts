@@ -88,9 +88,9 @@ const calling: CommandModule<GlobalArgs, CallingArgs> = {
     ),
 };
 
-function report(db: Db, argv: CommonArgs, service: Service, result: SetupResult): void {
+async function report(db: Db, argv: CommonArgs, service: Service, result: SetupResult): Promise<void> {
   const sub = result.subscription;
-  const summary = argv.summary ? writeOrderSummary(db, sub, argv.summary) : undefined;
+  const summary = argv.summary ? await writeOrderSummary(db, sub, argv.summary) : undefined;
   const state = subscriptionState(sub);
   const lines =
     sub[service].status === 'later'

@@ -3,11 +3,19 @@ import { addSite, listSites } from '../backends/sqlite/directory.js';
 import { removeSite, renameSite } from '../backends/sqlite/upkeep.js';
 import { print, runCommand, type GlobalArgs } from './context.js';
 import { withDirectory } from './customers.js';
+import { backendOption, withoutPublicApi, type BackendName } from './backend-option.js';
+import { listSitesOnWebex } from './webex-lookups.js';
 
-/** `bulkhub sites ...`: the Webex Meetings sites of a customer in the embedded directory. */
+/**
+ * `bulkhub sites ...`: the Webex Meetings sites of a customer in the embedded directory. With
+ * `--backend webex`, `list` reads them from the customer's Meetings licences; adding a site has
+ * no public API (NO_PUBLIC_API).
+ */
 
 interface CustomerArgs extends GlobalArgs {
   customer: string;
+  backend?: BackendName;
+  subPartner?: string;
 }
 
 interface AddArgs extends CustomerArgs {
@@ -36,9 +44,13 @@ const add: CommandModule<GlobalArgs, AddArgs> = {
 const list: CommandModule<GlobalArgs, CustomerArgs> = {
   command: 'list',
   describe: 'List the Webex Meetings sites of a customer',
-  builder: (y: Argv<GlobalArgs>) => y.option('customer', customerOption).example('$0 sites list --customer acme', ''),
+  builder: (y: Argv<GlobalArgs>) =>
+    backendOption(y).option('customer', customerOption).example('$0 sites list --customer acme', '')
+      .example('$0 sites list --backend webex --customer CUSTOMER_ID', 'the sites its Meetings licences name') as unknown as Argv<CustomerArgs>,
   handler: (argv: ArgumentsCamelCase<CustomerArgs>) =>
-    runCommand(() =>
+    argv.backend === 'webex'
+      ? runCommand(() => listSitesOnWebex(argv))
+      : runCommand(() =>
       withDirectory(argv, (db) => {
         const sites = listSites(db, argv.customer);
         const text =
@@ -92,7 +104,13 @@ const remove: CommandModule<GlobalArgs, RenameArgs> = {
 
 export const sitesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'sites',
-  describe: "Add, list, rename and remove a customer's Webex Meetings sites in the embedded directory",
-  builder: (y: Argv<GlobalArgs>) => y.command(add).command(list).command(rename).command(remove).demandCommand(1, 'Name a sites command: add, list, rename or remove.'),
+  describe: "Add, list, rename and remove a customer's Webex Meetings sites (list also in Webex, with --backend webex)",
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .command(withoutPublicApi(add, 'Meetings site setup'))
+      .command(list)
+      .command(withoutPublicApi(rename, 'Meetings site setup'))
+      .command(withoutPublicApi(remove, 'Meetings site setup'))
+      .demandCommand(1, 'Name a sites command: add, list, rename or remove.'),
   handler: () => {},
 };

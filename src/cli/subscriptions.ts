@@ -79,9 +79,9 @@ const show: CommandModule<GlobalArgs, ShowArgs> = {
       .option('summary', { type: 'string', describe: 'Also write the order summary as a PDF to this file' }) as Argv<ShowArgs>,
   handler: (argv) =>
     runCommand(() =>
-      withProvisioning(argv, (db) => {
+      withProvisioning(argv, async (db) => {
         const sub = view(requireSubscription(db, argv.id));
-        const summary = argv.summary ? writeOrderSummary(db, sub, argv.summary) : undefined;
+        const summary = argv.summary ? await writeOrderSummary(db, sub, argv.summary) : undefined;
         print(argv, { ...sub, ...(summary && { summary }) }, [describeSubscription(sub), ...(summary ? [`Order summary: ${summary}`] : [])].join('\n'));
       }),
     ),

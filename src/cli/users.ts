@@ -16,7 +16,8 @@ import { exportUsers } from '../reports/export.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { createLogger, notice, outcomeLine } from './log.js';
-import { backendOption, webexConnection, type BackendName } from './backend-option.js';
+import { backendOption, webexConnection, webexPollMs, type BackendName } from './backend-option.js';
+import { MOVE_DEFAULTS } from '../backends/webex/moves.js';
 import { progressDisplay } from './progress-display.js';
 import type { Progress } from '../import/progress.js';
 import type { AdaptiveLimiter } from '../backends/webex/limiter.js';
@@ -26,6 +27,7 @@ import { RunRows } from '../journal/rows.js';
 export interface BackendArgs extends GlobalArgs {
   backend: BackendName;
   concurrency?: number;
+  subPartner?: string;
 }
 
 export interface ImportArgs extends BackendArgs {
@@ -39,6 +41,8 @@ export interface ImportArgs extends BackendArgs {
   delimiter?: string;
   reportDelimiter?: string;
   headerMap?: string;
+  sheet?: string;
+  reportFormat?: 'csv' | 'xlsx';
   concurrency: number;
   precheck?: boolean;
   keepRuns?: number;
@@ -49,7 +53,7 @@ const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';'
 
 function importOptions<T>(y: Argv<T>) {
   return backendOption(y)
-    .positional('file', { type: 'string', demandOption: true, describe: 'The users CSV (UTF-8; comma, semicolon or tab)' })
+    .positional('file', { type: 'string', demandOption: true, describe: 'The users file: a CSV (UTF-8; comma, semicolon or tab) or an Excel workbook (.xlsx), told apart by content' })
     .option('customer', { type: 'string', demandOption: true, describe: 'Customer id the users belong to' })
     .option('out', { type: 'string', describe: 'Folder for results.csv, errors.csv and summary.json', defaultDescription: './bulkhub-reports/<run id>/' })
     .option('mode', {
@@ -61,6 +65,12 @@ function importOptions<T>(y: Argv<T>) {
     .option('resume', { type: 'string', describe: 'Finish an unfinished run (re-running the same file does this too)' })
     .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
     .option('report-delimiter', { type: 'string', describe: 'Delimiter of results.csv and errors.csv: comma, semicolon or tab', defaultDescription: "the input file's" })
+    .option('sheet', { type: 'string', describe: "A workbook's sheet to read, by name", defaultDescription: 'the first visible sheet' })
+    .option('report-format', {
+      choices: ['csv', 'xlsx'] as const,
+      default: 'csv' as const,
+      describe: 'xlsx also writes results.xlsx and errors.xlsx (text cells; errors.xlsx imports back like errors.csv)',
+    })
     .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
     .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' })
     .option('keep-runs', { type: 'number', describe: "Retention: after a completed run, keep only the newest N runs of this customer and target in the journal" })
@@ -83,7 +93,7 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
 
 const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
   command: 'validate <file>',
-  describe: 'Same as "import --dry-run": every check and the full plan, nothing changed',
+  describe: 'Same as "import --dry-run": every check and the full plan, nothing changed (with --backend webex also the rules Webex enforces beyond seed 004)',
   builder: (y) =>
     importOptions(y).option('precheck', { type: 'boolean', describe: 'With --backend webex: ask Webex to validate every planned add' }) as Argv<ImportArgs>,
   handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true })),
@@ -221,6 +231,8 @@ export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<Im
       delimiter,
       reportDelimiter,
       extraAliases: argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined,
+      sheet: argv.sheet,
+      reportFormat: argv.reportFormat,
       concurrency: argv.concurrency,
       precheck: argv.precheck ?? false,
       retention,
@@ -252,8 +264,12 @@ export function exitCodeOf(summary: RunSummary): number {
  */
 function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger, limiter?: AdaptiveLimiter): Backend {
   if (argv.backend === 'webex') {
-    const { baseUrl, token } = webexConnection();
-    return createWebexBackend({ baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger, ...(limiter && { limiter }) });
+    const { baseUrl, token, subPartnerOrgId } = webexConnection(argv);
+    return createWebexBackend({
+      baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger, moves: { ...MOVE_DEFAULTS, pollMs: webexPollMs(MOVE_DEFAULTS.pollMs) },
+      ...(subPartnerOrgId && { subPartnerOrgId }),
+      ...(limiter && { limiter }),
+    });
   }
   migrateDirectory(db!);
   return createSqliteBackend(db!);
@@ -282,6 +298,7 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
     `Database: ${s.database}`,
     `Reports: ${reports.dir}`,
     ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
+    ...(s.outcome === 'file-refused' || argv.reportFormat !== 'xlsx' ? [] : [`  results.xlsx and errors.xlsx  the same, as Excel workbooks (errors.xlsx imports back too)`]),
     `  summary.json the counts`,
     `  report.html  the review page: open it in a browser`,
   ];

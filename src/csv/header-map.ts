@@ -82,6 +82,21 @@ export function mapHeader(names: string[], extraAliases: Record<string, string> 
   return map;
 }
 
+/**
+ * `mapHeader` for a header found on `line` of the file (or sheet row): a refusal that does not
+ * know where the header is gets that line.
+ */
+export function mapHeaderOnLine(names: string[], line: number, extraAliases?: Record<string, string>): HeaderMap {
+  try {
+    return mapHeader(names, extraAliases);
+  } catch (error) {
+    if (error instanceof RunRefused && error.line === undefined) {
+      throw new RunRefused(error.code, error.message, error.column === undefined ? { line } : { line, column: error.column });
+    }
+    throw error;
+  }
+}
+
 function missingEmail(names: string[]): RunRefused {
   const wanted = `"${COLUMNS.email}"`;
   const found = names.length > 0 ? names.map((n) => `"${n}"`).join(', ') : '(none)';

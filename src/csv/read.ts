@@ -4,7 +4,7 @@ import { CsvError, parse, type Options, type Parser } from 'csv-parse';
 import { RunRefused } from '../domain/codes.js';
 import { decodeChunks } from './decode.js';
 import { restore } from './formula.js';
-import { mapHeader, type HeaderMap } from './header-map.js';
+import { mapHeaderOnLine, type HeaderMap } from './header-map.js';
 import { sniffStart, type Delimiter, type InputStart } from './sniff.js';
 import { RecordSplitter } from './split.js';
 
@@ -72,14 +72,10 @@ export async function openCsv(path: string, options: OpenCsvOptions = {}): Promi
   });
   let header: HeaderMap;
   try {
-    header = mapHeader(raw.header.cells, options.extraAliases);
+    // The header is usually on line 1, but not after `sep=`.
+    header = mapHeaderOnLine(raw.header.cells, raw.header.line, options.extraAliases);
   } catch (error) {
     raw.close();
-    // The header map does not know where the header is: usually line 1, but not after `sep=`.
-    if (error instanceof RunRefused && error.line === undefined) {
-      const where = error.column === undefined ? { line: raw.header.line } : { line: raw.header.line, column: error.column };
-      throw new RunRefused(error.code, error.message, where);
-    }
     throw error;
   }
   return { header, delimiter: raw.delimiter, hadBom: raw.hadBom, records: raw.records, stats: raw.stats };

@@ -10,13 +10,13 @@ export type Delimiter = ',' | ';' | '\t';
 /** Bytes read before sniffing; more are read only while the header line is longer. */
 const PRELUDE_BYTES = 64 * 1024;
 
-const SAVE_AS = 'Open it in Excel (or another spreadsheet) and save it as "CSV UTF-8 (Comma delimited)", then retry.';
+const SAVE_AS = 'Open it in Excel (or another spreadsheet) and save it as "CSV UTF-8 (Comma delimited)" or as an Excel Workbook (.xlsx), then retry.';
 
 /** Magic numbers of formats that end up named `.csv` by mistake. */
 const SIGNATURES: readonly { bytes: readonly number[]; looksLike: string }[] = [
   { bytes: [0x50, 0x4b, 0x03, 0x04], looksLike: 'an Excel workbook (.xlsx) or another ZIP archive' },
   { bytes: [0x50, 0x4b, 0x05, 0x06], looksLike: 'an empty ZIP archive' },
-  { bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], looksLike: 'an old Excel workbook (.xls)' },
+  { bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], looksLike: 'an old Excel workbook (.xls) or a password-protected one' },
   { bytes: [0x1f, 0x8b], looksLike: 'a gzip-compressed file (.gz)' },
   { bytes: [0x25, 0x50, 0x44, 0x46], looksLike: 'a PDF document' },
   { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], looksLike: 'a 7-Zip archive (.7z)' },

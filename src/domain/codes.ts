@@ -6,7 +6,7 @@
 export const FILE_CODES = {
   UNREADABLE_INPUT: 'The input file cannot be read (missing, a directory, or no permission).',
   EMPTY_FILE: 'The file is empty or holds only blank lines.',
-  NOT_A_CSV: 'The file is a workbook, archive or other binary format saved with a .csv name.',
+  NOT_A_CSV: 'The file is an old .xls or protected workbook, an archive or another binary format (an .xlsx is read as a workbook).',
   UNSUPPORTED_ENCODING: 'The file is UTF-16 (or another non-UTF-8 encoding with a byte order mark).',
   INVALID_ENCODING: 'The file holds bytes that are not UTF-8 (for example Windows-1252).',
   UNCLOSED_QUOTE: 'A quoted field is never closed: every line after it would be misread.',
@@ -17,6 +17,9 @@ export const FILE_CODES = {
   DUPLICATE_COLUMN: 'Two header cells name the same column.',
   AMBIGUOUS_DELIMITER: 'The header line does not tell which delimiter the file uses.',
   BAD_HEADER_MAP: 'The --header-map file is not valid.',
+  NOT_A_WORKBOOK: 'The file is a ZIP archive but not a readable Excel workbook (.xlsx): damaged, or another format.',
+  SHEET_NOT_FOUND: 'The workbook has no sheet of the name --sheet gives.',
+  FORMULA_WITHOUT_VALUE: 'A cell holds a formula with no saved result (bulkhub never runs formulas).',
 } as const;
 
 export const ROW_CODES = {
@@ -42,6 +45,8 @@ export const ROW_CODES = {
   USER_EXISTS: 'The user was added by someone else in the meantime.',
   USER_NOT_FOUND: 'The user was removed by someone else in the meantime.',
   BACKEND_ERROR: 'The target refused or failed the change; the message has its words.',
+  NOT_A_CALLING_USER: 'Webex: an extension, phone number or location for a user whose package has no calling (Webex Meetings).',
+  PARTLY_APPLIED: 'Webex refused a change after applying part of it; the message says what landed and what did not.',
 } as const;
 
 export const WARNING_CODES = {

@@ -1,10 +1,11 @@
 import pLimit from 'p-limit';
 import type { Backend, OperationResult } from '../backends/port.js';
 import { rowError, rowWarning } from '../domain/codes.js';
-import { planRow, type PlanContext } from '../domain/plan.js';
+import type { PlanContext } from '../domain/plan.js';
 import type { Operation } from '../domain/user.js';
 import type { FinalRow, RunRows, WorkRow } from '../journal/rows.js';
 import { lookUp } from './lookup.js';
+import { planForTarget } from './target-plan.js';
 import type { Progress } from './progress.js';
 
 export interface ApplyOptions {
@@ -67,7 +68,7 @@ async function applyWindow(window: readonly WorkRow[], backend: Backend, ctx: Pl
   const final: FinalRow[] = [];
   const toApply: Array<{ row: WorkRow; op: Operation; action: FinalRow['action']; note?: string }> = [];
   for (const row of window) {
-    const plan = planRow(row.intent, current.get(row.key), ctx);
+    const plan = planForTarget(backend, row.intent, current.get(row.key), ctx);
     const errors = plan.issues.filter((i) => i.severity === 'error');
     if (plan.op) toApply.push({ row, op: plan.op, action: plan.action, ...(plan.note ? { note: plan.note } : {}) });
     else if (row.state === 'in_flight' && plan.action === 'unchanged' && row.plannedAction !== 'unchanged') {

@@ -4,6 +4,7 @@ import { DuplicateFinder } from '../journal/cross-checks.js';
 import type { IngestedRow, RunRows } from '../journal/rows.js';
 import type { Progress } from './progress.js';
 import { readValidatedRows } from './read-rows.js';
+import type { InputFormat } from './row-source.js';
 
 export interface IngestOptions {
   file: string;
@@ -14,10 +15,14 @@ export interface IngestOptions {
   keepIntent: boolean;
   delimiter?: Delimiter;
   extraAliases?: Record<string, string>;
+  /** The workbook's sheet to read. */
+  sheet?: string;
   progress: Progress;
 }
 
 export interface IngestResult {
+  format: InputFormat;
+  sheet?: string;
   header: string[];
   /** Per header cell, the canonical column it is read as, or null when ignored. */
   columns: Array<string | null>;
@@ -36,8 +41,8 @@ export interface IngestResult {
  * on a second thread (read-rows.ts) while this one plans and writes; memory holds a few batches.
  */
 export async function ingest(rows: RunRows, options: IngestOptions): Promise<IngestResult> {
-  const { file: path, mode, delimiter, extraAliases } = options;
-  const file = await readValidatedRows({ file: path, mode, delimiter, extraAliases });
+  const { file: path, mode, delimiter, extraAliases, sheet } = options;
+  const file = await readValidatedRows({ file: path, mode, delimiter, extraAliases, sheet });
   const duplicates = new DuplicateFinder();
   let count = 0;
   options.progress.start('validating', file.fileSize, 'bytes');
@@ -49,5 +54,8 @@ export async function ingest(rows: RunRows, options: IngestOptions): Promise<Ing
   }
   options.progress.update(file.end.bytesRead, count);
   options.progress.finish();
-  return { header: file.header, columns: file.columns, delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, duplicates };
+  return {
+    format: file.format, ...(file.sheet === undefined ? {} : { sheet: file.sheet }), header: file.header, columns: file.columns,
+    delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, duplicates,
+  };
 }

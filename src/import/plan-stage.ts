@@ -1,9 +1,10 @@
 import pLimit from 'p-limit';
 import type { Backend } from '../backends/port.js';
 import { rowError, type Issue } from '../domain/codes.js';
-import { planRow, type Plan, type PlanContext } from '../domain/plan.js';
+import type { Plan, PlanContext } from '../domain/plan.js';
 import type { IngestedRow } from '../journal/rows.js';
 import { lookUp } from './lookup.js';
+import { planForTarget } from './target-plan.js';
 
 export interface PlanOptions {
   /** Dry run only: ask the target about every planned add (Backend.precheck). */
@@ -24,7 +25,7 @@ export function batchPlanner(backend: Backend, ctx: PlanContext, options: PlanOp
   return async (batch) => {
     const valid = batch.filter((row) => row.intent !== undefined);
     const current = await lookUp(backend, ctx.customerId, valid.map((row) => row.key!));
-    const plans = valid.map((row) => planRow(row.intent!, current.get(row.key!), ctx));
+    const plans = valid.map((row) => planForTarget(backend, row.intent!, current.get(row.key!), ctx));
     const refusals = precheck ? await precheckAdds(precheck, plans, limit) : [];
     valid.forEach((row, i) => {
       const plan = plans[i]!;

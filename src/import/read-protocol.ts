@@ -2,6 +2,7 @@ import type { Delimiter } from '../csv/sniff.js';
 import type { Issue, RefusalCode } from '../domain/codes.js';
 import type { ImportMode } from '../domain/row.js';
 import type { Intent } from '../domain/user.js';
+import type { InputFormat } from './row-source.js';
 
 /** What the reader thread is asked to read (its workerData). */
 export interface ReadRequest {
@@ -10,6 +11,8 @@ export interface ReadRequest {
   batchSize: number;
   delimiter?: Delimiter;
   extraAliases?: Record<string, string>;
+  /** The workbook's sheet to read. */
+  sheet?: string;
 }
 
 /**
@@ -20,7 +23,7 @@ export type RowTuple = [line: number, email: string, key: string | null, intent:
 
 /** Reader thread → main thread, in this order: opened, rows…, then end (or refused / failed at any point). */
 export type ToMain =
-  | { kind: 'opened'; header: string[]; columns: Array<string | null>; unknownColumns: string[]; delimiter: Delimiter; fileSize: number }
+  | { kind: 'opened'; format: InputFormat; sheet?: string; header: string[]; columns: Array<string | null>; unknownColumns: string[]; delimiter: Delimiter; fileSize: number }
   /**
    * A batch as two JSON texts: `rows` the RowTuples, `cells` the rows' cells in the same order
    * (the form the journal stores). One string crosses between threads for the price of a copy;

@@ -5,8 +5,12 @@ import type { Delimiter } from '../csv/sniff.js';
 import { RunRefused } from '../domain/codes.js';
 import type { IngestedRow } from '../journal/rows.js';
 import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js';
+import type { InputFormat } from './row-source.js';
 
 export interface ValidatedFile {
+  format: InputFormat;
+  /** The sheet read, for a workbook. */
+  sheet?: string;
   header: string[];
   /** Per header cell, the canonical column it is read as, or null when ignored. */
   columns: Array<string | null>;
@@ -75,7 +79,8 @@ export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize'>)
       await worker.terminate();
     }
   }
-  return { header: opened.header, columns: opened.columns, unknownColumns: opened.unknownColumns, delimiter: opened.delimiter, fileSize: opened.fileSize, batches: batches(), end };
+  const { format, sheet, header, columns, unknownColumns, delimiter, fileSize } = opened;
+  return { format, ...(sheet === undefined ? {} : { sheet }), header, columns, unknownColumns, delimiter, fileSize, batches: batches(), end };
 }
 
 /**

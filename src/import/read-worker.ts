@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openCsv } from '../csv/read.js';
 import { RunRefused } from '../domain/codes.js';
 import { COLUMNS } from '../domain/columns.js';
 import { validateRow, type RowLayout } from '../domain/row.js';
 import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js';
+import { openRowSource } from './row-source.js';
 
 /**
  * The reader thread: reads, decodes, parses and validates the file (all pure work, no
@@ -28,9 +28,12 @@ port.on('message', (message: ToReader) => {
 const send = (message: ToMain): void => port.postMessage(message);
 
 async function read(): Promise<void> {
-  const csv = await openCsv(request.file, { delimiter: request.delimiter, extraAliases: request.extraAliases });
+  // The row source per format (CSV or workbook): from here on every row is handled alike.
+  const csv = await openRowSource(request.file, { delimiter: request.delimiter, extraAliases: request.extraAliases, sheet: request.sheet });
   send({
     kind: 'opened',
+    format: csv.format,
+    ...(csv.sheet === undefined ? {} : { sheet: csv.sheet }),
     header: csv.header.names,
     columns: csv.header.keys.map((key) => (key === null ? null : COLUMNS[key])),
     unknownColumns: csv.header.unknown,

@@ -16,7 +16,7 @@ import type { RunSummary } from '../journal/types.js';
 import { buildSummary, countRows } from '../reports/summary.js';
 import { hasLegacyLines, migrateJournal } from '../journal/schema.js';
 import { writeReviewPage } from '../reports/review-html.js';
-import { reportPaths, writeRowReports, writeSummary, type ReportPaths } from '../reports/write.js';
+import { reportPaths, writeRowReports, writeSummary, type ReportFormat, type ReportPaths } from '../reports/write.js';
 import { applyAll } from './apply-stage.js';
 import { hashFile } from './hash.js';
 import { ingest } from './ingest.js';
@@ -41,6 +41,10 @@ export interface ImportOptions {
   /** The reports' delimiter; by default the input's own, so a `;` file gets `;` reports. */
   reportDelimiter?: Delimiter;
   extraAliases?: Record<string, string>;
+  /** The workbook's sheet to read (default: its first visible sheet). */
+  sheet?: string;
+  /** `xlsx` writes results.xlsx and errors.xlsx beside the CSVs. */
+  reportFormat?: ReportFormat;
   concurrency?: number;
   windowSize?: number;
   /** Dry run only: ask the target about every planned add (Backend.precheck). */
@@ -100,7 +104,8 @@ async function importLocked(options: ImportOptions, file: string, inputHash: str
     rows.clear(); // an ingest cut short restarts from the top: nothing was applied yet
     try {
       const plan = batchPlanner(backend, ctx, { precheck: (options.precheck ?? false) && run.dryRun, concurrency: options.concurrency ?? 8 });
-      const read = await ingest(rows, { file, mode: run.mode, keepIntent: !run.dryRun, plan, progress, ...pick(options, 'delimiter', 'extraAliases') });
+      const read = await ingest(rows, { file, mode: run.mode, keepIntent: !run.dryRun, plan, progress, ...pick(options, 'delimiter', 'extraAliases', 'sheet') });
+      if (read.sheet !== undefined) logger.info({ sheet: read.sheet }, `reading sheet "${read.sheet}" of the workbook`);
       if (read.unknownColumns.length > 0) logger.warn({ code: 'UNKNOWN_COLUMN', columns: read.unknownColumns }, `ignored unknown columns: ${read.unknownColumns.join(', ')}`);
       if (read.blankLines > 0) logger.warn({ code: 'BLANK_LINES', count: read.blankLines }, `skipped ${read.blankLines} blank lines`);
       if (read.rows === 0) logger.warn({ code: 'NO_DATA_ROWS' }, 'the file has a header and no data rows');
@@ -186,7 +191,7 @@ function openRun(options: ImportOptions, file: string, inputHash: string): { run
  * are reported too, so a person sees which users the file would have removed.
  */
 async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refused' | 'file-refused', error: RunRefused,
-  options: Pick<ImportOptions, 'reportDelimiter'>): Promise<never> {
+  options: Pick<ImportOptions, 'reportDelimiter' | 'reportFormat'>): Promise<never> {
   const rows = new RunRows(db, run.id);
   const refusal = { code: error.code, message: error.message + (error.line ? ` (line ${error.line})` : '') };
   if (state === 'file-refused') rows.clear();
@@ -194,7 +199,7 @@ async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refuse
     // Every line with a change says it was not applied (not "remove, ok" under NOTHING APPLIED).
     rows.markNotApplied(error.code, 'the removal guard stopped the run before any change, so nothing was applied.');
     const planned = requireRun(db, run.id);
-    await writeRowReports(paths, planned.header ?? [], rows.reportRows(), { delimiter: reportDelimiter(planned, options) });
+    await writeRowReports(paths, planned.header ?? [], rows.reportRows(), { delimiter: reportDelimiter(planned, options), format: options.reportFormat ?? 'csv' });
   }
   const summary = buildSummary(getRun(db, run.id)!, db.name, countRows(rows), state, refusal);
   writeSummary(paths, summary);
@@ -204,8 +209,8 @@ async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refuse
 }
 
 async function finish(db: Db, run: RunRecord, rows: RunRows, paths: ReportPaths, resumed: boolean,
-  options: Pick<ImportOptions, 'reportDelimiter'>, refusal?: RunSummary['refusal']): Promise<ImportResult> {
-  await writeRowReports(paths, run.header ?? [], rows.reportRows(), { delimiter: reportDelimiter(run, options) });
+  options: Pick<ImportOptions, 'reportDelimiter' | 'reportFormat'>, refusal?: RunSummary['refusal']): Promise<ImportResult> {
+  await writeRowReports(paths, run.header ?? [], rows.reportRows(), { delimiter: reportDelimiter(run, options), format: options.reportFormat ?? 'csv' });
   const summary = buildSummary(run, db.name, countRows(rows), 'completed', refusal);
   writeSummary(paths, summary);
   setRunState(db, run.id, run.dryRun ? 'dry-run' : 'completed', { summary });

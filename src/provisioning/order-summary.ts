@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Db } from '../db/open.js';
 import { organisationFacts } from './organisations.js';
-import { renderPdf, type PdfLine } from './pdf.js';
+import type { PdfLine } from './pdf.js';
 import { SERVICE_NAME, pendingSteps, subscriptionState, type CallingLocation, type Subscription } from './subscription-state.js';
 
 /**
@@ -72,10 +72,12 @@ export function addressText(l: CallingLocation): string {
 }
 
 /** Writes the PDF under a temporary name and renames it: a reader never sees half a file. */
-export function writeOrderSummary(db: Db, sub: Subscription, path: string, now: Date = new Date()): string {
+export async function writeOrderSummary(db: Db, sub: Subscription, path: string, now: Date = new Date()): Promise<string> {
   const target = resolve(path);
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(`${target}.partial`, renderPdf(orderSummaryLines(db, sub, now), { title: `Webex order summary ${sub.id}`, created: now }));
+  // Loaded when a summary is asked for: pdfkit and its font engine take a while to load, and every command would pay for them.
+  const { renderPdf } = await import('./pdf.js');
+  writeFileSync(`${target}.partial`, await renderPdf(orderSummaryLines(db, sub, now), { title: `Webex order summary ${sub.id}`, created: now }));
   renameSync(`${target}.partial`, target);
   return target;
 }

@@ -1,8 +1,15 @@
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
+import PDFDocument from 'pdfkit';
+
 /**
- * A small PDF 1.4 writer for text documents such as the order summary: A4 pages of lines in
- * the standard Helvetica fonts, which every PDF reader has, so nothing is embedded. Text is
- * WinAnsi-encoded (Göteborg, €, “quotes” come out right); a character outside WinAnsi prints
- * as "?". Streams are left uncompressed: the files are small and a test can read them.
+ * Text documents such as the order summary as PDF: A4 pages of lines, laid out and wrapped by
+ * pdfkit, in DejaVu Sans embedded from the dejavu-fonts-ttf package (only the glyphs used, so a
+ * summary stays small). DejaVu Sans covers Latin with every European accent (Łódź, İstanbul,
+ * Göteborg), Greek and Cyrillic; a character it has no glyph for (Chinese, Japanese, Korean)
+ * prints as "?", so a reader never gets an empty box that looks like a space. The text is
+ * extractable (pdftotext, copy and paste) because pdfkit writes each font's Unicode map.
  */
 
 export type PdfStyle = 'title' | 'heading' | 'body' | 'small';
@@ -14,136 +21,75 @@ export interface PdfLine {
   indent?: number;
 }
 
+const require = createRequire(import.meta.url);
+export const FONT_FILES = {
+  regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+  bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
+} as const;
+
 const PAGE = { width: 595.28, height: 841.89, margin: 56 };
-const FONT: Record<PdfStyle, { font: 'F1' | 'F2'; size: number; leading: number; before: number }> = {
-  title: { font: 'F2', size: 18, leading: 24, before: 0 },
-  heading: { font: 'F2', size: 12.5, leading: 18, before: 10 },
-  body: { font: 'F1', size: 10.5, leading: 14.5, before: 0 },
-  small: { font: 'F1', size: 8.5, leading: 12, before: 0 },
+const FOOTER = 24;
+const FONT: Record<PdfStyle, { font: keyof typeof FONT_FILES; size: number; gap: number; before: number }> = {
+  title: { font: 'bold', size: 17, gap: 6, before: 0 },
+  heading: { font: 'bold', size: 12, gap: 4, before: 10 },
+  body: { font: 'regular', size: 10, gap: 3.5, before: 0 },
+  small: { font: 'regular', size: 8, gap: 3, before: 0 },
 };
 
-// Helvetica advance widths (Adobe AFM, 1/1000 em) for WinAnsi 32..126; others count as 556.
-const WIDTHS = [
-  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278,
-  278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722,
-  667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556,
-  556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
-];
-
-function textWidth(text: string, style: PdfStyle): number {
-  const { size, font } = FONT[style];
-  let units = 0;
-  for (const ch of text) units += WIDTHS[(ch.codePointAt(0) ?? 0) - 32] ?? 556;
-  return (units * size * (font === 'F2' ? 1.08 : 1)) / 1000; // bold runs a little wider
+interface GlyphCoverage {
+  hasGlyphForCodePoint(codePoint: number): boolean;
 }
+let coverage: Record<keyof typeof FONT_FILES, GlyphCoverage> | undefined;
 
-/** cp1252 bytes 0x80-0x9F; 0xA0-0xFF are the same as Unicode (Latin-1). */
-const WIN_ANSI_HIGH: Record<string, number> = {
-  '€': 0x80, '‚': 0x82, 'ƒ': 0x83, '„': 0x84, '…': 0x85, '†': 0x86, '‡': 0x87, 'ˆ': 0x88, '‰': 0x89, 'Š': 0x8a, '‹': 0x8b, 'Œ': 0x8c,
-  'Ž': 0x8e, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '•': 0x95, '–': 0x96, '—': 0x97, '˜': 0x98, '™': 0x99, 'š': 0x9a, '›': 0x9b,
-  'œ': 0x9c, 'ž': 0x9e, 'Ÿ': 0x9f,
-};
-
-export function winAnsiBytes(text: string): number[] {
-  const bytes: number[] = [];
+/** The text as the font can print it: composed (NFC), with "?" for characters it has no glyph for. */
+export function printable(text: string, font: keyof typeof FONT_FILES = 'regular'): string {
+  coverage ??= {
+    regular: fontkit.openSync(FONT_FILES.regular) as unknown as GlyphCoverage,
+    bold: fontkit.openSync(FONT_FILES.bold) as unknown as GlyphCoverage,
+  };
+  const glyphs = coverage[font];
+  let out = '';
   for (const ch of text.normalize('NFC')) {
     const code = ch.codePointAt(0)!;
-    if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff)) bytes.push(code);
-    else bytes.push(WIN_ANSI_HIGH[ch] ?? 0x3f);
+    out += code < 0x20 ? ' ' : glyphs.hasGlyphForCodePoint(code) ? ch : '?';
   }
-  return bytes;
+  return out;
 }
 
-/** A PDF literal string, ASCII only: `\(`, `\)`, `\\` and octal escapes for the rest. */
-function literal(text: string): string {
-  return `(${winAnsiBytes(text)
-    .map((b) => (b === 0x28 || b === 0x29 || b === 0x5c ? `\\${String.fromCharCode(b)}` : b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\${b.toString(8).padStart(3, '0')}`))
-    .join('')})`;
-}
-
-/** Metadata strings as UTF-16BE with a byte order mark: any character survives. */
-function unicodeString(text: string): string {
-  let hex = 'FEFF';
-  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, '0').toUpperCase();
-  return `<${hex}>`;
-}
-
-/** Splits a line into pieces that fit the text width, at spaces where it can. */
-function wrap(line: PdfLine, width: number): PdfLine[] {
-  const style = line.style ?? 'body';
-  const out: PdfLine[] = [];
-  let current = '';
-  for (const word of line.text.split(' ')) {
-    const next = current === '' ? word : `${current} ${word}`;
-    if (current !== '' && textWidth(next, style) > width) {
-      out.push({ ...line, text: current });
-      current = word;
-    } else current = next;
-  }
-  out.push({ ...line, text: current });
-  return out.map((piece, i) => (i === 0 ? piece : { ...piece, indent: (line.indent ?? 0) + 1 }));
-}
-
-interface Placed extends PdfLine {
-  y: number;
-}
-
-function layOut(lines: readonly PdfLine[]): Placed[][] {
-  const pages: Placed[][] = [[]];
-  const top = PAGE.height - PAGE.margin;
-  const bottom = PAGE.margin + 24; // room for the page number
-  let y = top;
-  for (const line of lines) {
-    for (const piece of wrap(line, PAGE.width - 2 * PAGE.margin - (line.indent ?? 0) * 14)) {
-      const f = FONT[piece.style ?? 'body'];
-      const first = y === top;
-      y -= (first ? 0 : f.before) + (first ? f.size : f.leading);
-      if (y < bottom) {
-        pages.push([]);
-        y = top - f.size;
-      }
-      pages.at(-1)!.push({ ...piece, y });
-    }
-  }
-  return pages;
-}
-
-export function renderPdf(lines: readonly PdfLine[], info: { title: string; created?: Date }): Buffer {
-  const pages = layOut(lines);
-  const objects: string[] = [];
-  const add = (body: string): number => objects.push(body);
-  add('<< /Type /Catalog /Pages 2 0 R >>');
-  add(''); // the page tree, filled in once the page objects have numbers
-  add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
-  add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>');
-  const stamp = (info.created ?? new Date()).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const infoRef = add(`<< /Title ${unicodeString(info.title)} /Producer (bulkhub) /CreationDate (D:${stamp}Z) >>`);
-  const kids = pages.map((page, index) => {
-    const text = [...page, { text: `Page ${index + 1} of ${pages.length}`, style: 'small' as const, y: PAGE.margin }]
-      .map((l) => {
-        const f = FONT[l.style ?? 'body'];
-        const x = PAGE.margin + (l.indent ?? 0) * 14;
-        return `BT /${f.font} ${f.size} Tf ${x.toFixed(2)} ${l.y.toFixed(2)} Td ${literal(l.text)} Tj ET`;
-      })
-      .join('\n');
-    const content = add(`<< /Length ${Buffer.byteLength(text, 'latin1')} >>\nstream\n${text}\nendstream`);
-    return add(
-      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE.width} ${PAGE.height}] ` +
-        `/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${content} 0 R >>`,
-    );
+/** Renders the lines as an A4 PDF with "Page N of M" at the foot of every page. */
+export async function renderPdf(lines: readonly PdfLine[], info: { title: string; created?: Date }): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: PAGE.margin, left: PAGE.margin, right: PAGE.margin, bottom: PAGE.margin + FOOTER },
+    bufferPages: true,
+    info: { Title: info.title, Producer: 'bulkhub', Creator: 'bulkhub', CreationDate: info.created ?? new Date() },
   });
-  objects[1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = once(doc, 'end');
+  doc.registerFont('regular', FONT_FILES.regular);
+  doc.registerFont('bold', FONT_FILES.bold);
 
-  // The cross-reference table gives each object's byte offset; a binary comment on line 2
-  // tells transfer tools the file is binary.
-  let out = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
-  const offsets = objects.map((body, i) => {
-    const at = Buffer.byteLength(out, 'latin1');
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-    return at;
+  lines.forEach((line, index) => {
+    const style = FONT[line.style ?? 'body'];
+    if (index > 0 && style.before > 0) doc.moveDown(style.before / (style.size + style.gap));
+    const x = PAGE.margin + (line.indent ?? 0) * 14;
+    doc.font(style.font).fontSize(style.size).text(printable(line.text, style.font), x, undefined, {
+      width: PAGE.width - PAGE.margin - x,
+      lineGap: style.gap,
+    });
   });
-  const xref = Buffer.byteLength(out, 'latin1');
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info ${infoRef} 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
+
+  const { start, count } = doc.bufferedPageRange();
+  for (let page = start; page < start + count; page++) {
+    doc.switchToPage(page);
+    // The footer sits in the bottom margin: without a margin there, pdfkit would start a new page.
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.font('regular').fontSize(FONT.small.size).text(`Page ${page + 1} of ${count}`, PAGE.margin, PAGE.height - PAGE.margin, { lineBreak: false });
+    doc.page.margins.bottom = bottom;
+  }
+  doc.end();
+  await ended;
+  return Buffer.concat(chunks);
 }

@@ -100,6 +100,17 @@ export interface Address {
   zipOrPostalCode?: string;
 }
 
+/**
+ * The name of a Wholesale customer, for either target: not blank, and without "%" (Webex
+ * Wholesale API, POST /wholesale/customers: "Name cannot include the "%" character").
+ */
+export function parseCustomerName(value: string): string {
+  const name = value.trim();
+  if (name === '') throw new RunRefused('BAD_ARGUMENTS', 'The customer name is blank.');
+  if (name.includes('%')) throw new RunRefused('BAD_ARGUMENTS', `The customer name "${name}" contains "%", which the Webex Wholesale API does not accept in a customer name: leave it out.`);
+  return name;
+}
+
 const ADDRESS_FIELDS: readonly [keyof Address, string, number][] = [
   ['addressLine1', 'Address line 1', 50],
   ['addressLine2', 'Address line 2', 50],

@@ -7,7 +7,7 @@ import type { PartnerRole } from './subscription-state.js';
 import { addOrgUser, createOrganisation, grantPartnerAccess, requireOrganisation } from './organisations.js';
 import { requireSubscription } from './subscriptions.js';
 import { requireTemplate } from './templates.js';
-import { domainOf, parseAddress } from './validate.js';
+import { domainOf, parseAddress, parseCustomerName } from './validate.js';
 
 /**
  * "Create customer" of Partner Hub (seed 003): company name, admin e-mail, onboarding template,
@@ -39,6 +39,8 @@ export interface WholesaleCustomerResult {
 }
 
 export function createWholesaleCustomer(db: Db, input: NewWholesaleCustomer, now: Date = new Date()): WholesaleCustomerResult {
+  // The same customer goes to the Wholesale API: its rule for the name holds here too.
+  input = { ...input, name: parseCustomerName(input.name) };
   if (!input.supportedLocation) {
     throw new RunRefused(
       'LOCATION_NOT_ATTESTED',

@@ -10,19 +10,22 @@ import { neutralise } from '../csv/formula.js';
 /**
  * Writes the customer's users in the import format, canonical columns in canonical order, the
  * user's package TRUE and the others FALSE. Importing the file again changes nothing, so an
- * export is also the best template to start from. Returns the number of users written.
+ * export is also the best template to start from. A column the target cannot tell
+ * (`Backend.unmanaged`: Webex has no API for the Jabber columns) is left blank, never FALSE.
+ * Returns the number of users written.
  */
 export async function exportUsers(backend: Backend, customerId: string, path?: string): Promise<number> {
   const out = path ? createWriteStream(`${path}.partial`) : process.stdout;
   const write = (records: string[][]) => out.write(stringify(records.map((r) => r.map(neutralise)), { record_delimiter: '\r\n' }));
   out.write('\uFEFF');
   write([COLUMN_KEYS.map((key) => COLUMNS[key])]);
+  const unknown: ReadonlySet<string> = new Set(backend.unmanaged ?? []);
   let batch: string[][] = [];
   let count = 0;
   // NOTE: listUsers calls back synchronously, so writes cannot wait for the stream to drain;
   // the text is handed over in pieces of 5,000 users and the stream buffers what it must.
   await backend.listUsers(customerId, (user) => {
-    batch.push(COLUMN_KEYS.map((key) => cellOf(user, key)));
+    batch.push(COLUMN_KEYS.map((key) => (unknown.has(key) ? '' : cellOf(user, key))));
     count++;
     if (batch.length >= 5000) {
       write(batch);

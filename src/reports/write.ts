@@ -14,10 +14,16 @@ export interface ReportPaths {
   summary: string;
   /** The review page (review-html.ts). */
   review: string;
+  /** Written with `--report-format xlsx`, beside the CSVs. */
+  resultsXlsx: string;
+  errorsXlsx: string;
 }
 
 export function reportPaths(dir: string): ReportPaths {
-  return { dir, results: join(dir, 'results.csv'), errors: join(dir, 'errors.csv'), summary: join(dir, 'summary.json'), review: join(dir, 'report.html') };
+  return {
+    dir, results: join(dir, 'results.csv'), errors: join(dir, 'errors.csv'), summary: join(dir, 'summary.json'), review: join(dir, 'report.html'),
+    resultsXlsx: join(dir, 'results.xlsx'), errorsXlsx: join(dir, 'errors.xlsx'),
+  };
 }
 
 const BATCH = 1000;
@@ -25,6 +31,16 @@ const BATCH = 1000;
 export interface CsvReportOptions {
   /** The field delimiter (default `,`): a `;`-delimited input gets `;`-delimited reports, so Excel set to that list separator opens them in columns. */
   delimiter?: Delimiter;
+  /** `xlsx` also writes results.xlsx and errors.xlsx (src/xlsx/write.ts). @default 'csv' */
+  format?: ReportFormat;
+}
+
+/** `csv`: results.csv and errors.csv; `xlsx`: results.xlsx and errors.xlsx as well. */
+export type ReportFormat = 'csv' | 'xlsx';
+
+interface ReportFile {
+  add(record: string[]): Promise<void>;
+  close(): Promise<void>;
 }
 
 /**
@@ -37,13 +53,20 @@ export async function writeRowReports(paths: ReportPaths, header: readonly strin
   mkdirSync(paths.dir, { recursive: true });
   const tables = reportTables(header);
   const delimiter = options.delimiter ?? ',';
-  const results = new CsvFile(paths.results, [...tables.resultColumns], delimiter);
-  const errors = new CsvFile(paths.errors, [...tables.errorColumns], delimiter);
-  for (const { result, error } of tables.records(rows)) {
-    await results.add(result);
-    if (error) await errors.add(error);
+  const results: ReportFile[] = [new CsvFile(paths.results, [...tables.resultColumns], delimiter)];
+  const errors: ReportFile[] = [new CsvFile(paths.errors, [...tables.errorColumns], delimiter)];
+  if (options.format === 'xlsx') {
+    // The same records, in workbooks whose cells are text: no formula neutralising needed. Loaded
+    // only when asked for, as the zip library would slow every other start of the program.
+    const { XlsxFile } = await import('../xlsx/write.js');
+    results.push(new XlsxFile(paths.resultsXlsx, tables.resultColumns, 'Results'));
+    errors.push(new XlsxFile(paths.errorsXlsx, tables.errorColumns, 'Errors'));
   }
-  await Promise.all([results.close(), errors.close()]);
+  for (const { result, error } of tables.records(rows)) {
+    for (const file of results) await file.add(result);
+    if (error) for (const file of errors) await file.add(error);
+  }
+  await Promise.all([...results, ...errors].map((file) => file.close()));
 }
 
 export function writeSummary(paths: ReportPaths, summary: RunSummary): void {

@@ -137,7 +137,7 @@ describe('customers create --backend webex (the built CLI against the fake Webex
     ['subscriptions', ['subscriptions', 'list']],
     ['services', ['services', 'setup', 'meetings', 'Sub100200', '--site', 'delta=30', '--timezone', 'Europe/Stockholm']],
     ['templates', ['templates', 'list']],
-    ['sites', ['sites', 'list', '--customer', 'acme']],
+    ['sites', ['sites', 'add', '--customer', 'acme', '--url', 'acme-events.webex.com']],
   ];
   it.each(refused)('%s with --backend webex exits 2 with NO_PUBLIC_API and sends nothing', async (_family, args) => {
     const before = fake.state.mutations.length;

@@ -49,6 +49,8 @@ describe('users import --backend webex (the built CLI against the fake Webex)', 
 
   it('imports, reports every row (pending migration as a warning), exits 1 for a refused row, and never shows the token', async () => {
     fake.faults.pendingMigration.add('user2@acme.nl');
+    // A server that echoes the token back in every TrackingID (header and error body).
+    fake.faults.echoInTrackingId = canary;
     seedCallingUser(fake, 'holder@acme.nl', '1002');
     const file = write('in.csv', [HEADER, meetingsUser(1), meetingsUser(2), callingUser(1, '1001'), callingUser(2, '1002'), removalOf('nobody@acme.nl')]);
     const result = await runCli([...args(file, 'out'), '--log-level', 'debug'], { env: env() });
@@ -150,5 +152,5 @@ describe('users import --backend webex (the built CLI against the fake Webex)', 
     expect(db.prepare('SELECT backend FROM journal_runs').pluck().all()).toEqual(['webex']);
     db.close();
     expect(existsSync(join(dir, 'out', 'summary.json'))).toBe(true);
-  });
+  }, 180_000); // every existing user is read with GET /people/{id} (the one source of roles and licences): 1,100 users take a while
 });

@@ -1,48 +1,41 @@
-/**
- * Reads back what our PDF writer wrote, with nothing but Node: checks the file's structure
- * (every cross-reference offset points at its object, startxref at the table) and pulls the
- * text out of the content streams, decoding PDF string escapes and WinAnsi.
- */
-
-const WIN_ANSI_HIGH: Record<number, string> = {
-  0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡', 0x88: 'ˆ', 0x89: '‰', 0x8a: 'Š', 0x8b: '‹', 0x8c: 'Œ',
-  0x8e: 'Ž', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—', 0x98: '˜', 0x99: '™', 0x9a: 'š', 0x9b: '›',
-  0x9c: 'œ', 0x9e: 'ž', 0x9f: 'Ÿ',
-};
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface PdfFacts {
+  /** The PDF version from the file's header, e.g. "1.3". */
   version: string;
-  objects: number;
   pages: number;
-  /** One entry per text-showing operator, in content order. */
-  lines: string[];
+  /** The text as poppler's pdftotext extracts it (what a person copies or a search finds), UTF-8. */
+  text: string;
+  /** The same with every run of white space (line ends, wraps, page breaks) as one space. */
+  flat: string;
+  /** The fonts the PDF uses, as pdffonts lists them (name, type, embedded). */
+  fonts: { name: string; type: string; embedded: boolean }[];
 }
 
+/**
+ * Reads a PDF back with poppler-utils (pdftotext, pdfinfo, pdffonts: Debian's poppler-utils,
+ * installed by .ci/run), an implementation independent of the one that wrote it.
+ */
 export function readPdf(bytes: Buffer): PdfFacts {
-  const text = bytes.toString('latin1');
-  const version = /^%PDF-(\d\.\d)\n/.exec(text)?.[1];
+  const version = /^%PDF-(\d\.\d)/.exec(bytes.subarray(0, 16).toString('latin1'))?.[1];
   if (!version) throw new Error('no %PDF header');
-  if (!text.endsWith('%%EOF\n')) throw new Error('no %%EOF at the end');
-  const startxref = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(text)?.[1]);
-  if (text.slice(startxref, startxref + 5) !== 'xref\n') throw new Error(`startxref ${startxref} does not point at the xref table`);
-  const table = /^xref\n0 (\d+)\n/.exec(text.slice(startxref));
-  const count = Number(table![1]);
-  const entries = text.slice(startxref + table![0].length).split('\n').slice(0, count);
-  entries.slice(1).forEach((entry, i) => {
-    const offset = Number(entry.slice(0, 10));
-    if (!text.startsWith(`${i + 1} 0 obj\n`, offset)) throw new Error(`object ${i + 1} is not at offset ${offset}`);
-  });
-  const lines: string[] = [];
-  for (const stream of text.matchAll(/<< \/Length (\d+) >>\nstream\n/g)) {
-    const start = stream.index! + stream[0].length;
-    const content = text.slice(start, start + Number(stream[1]));
-    if (text.slice(start + Number(stream[1]), start + Number(stream[1]) + 10) !== '\nendstream') throw new Error('stream /Length is wrong');
-    for (const shown of content.matchAll(/\(((?:\\.|[^\\)])*)\) Tj/g)) lines.push(decodeString(shown[1]!));
-  }
-  return { version, objects: count - 1, pages: Number(/\/Type \/Pages \/Kids \[[^\]]*\] \/Count (\d+)/.exec(text)?.[1]), lines };
-}
-
-function decodeString(raw: string): string {
-  const bytes = raw.replace(/\\([0-7]{3}|.)/g, (_, esc: string) => (esc.length === 3 ? String.fromCharCode(parseInt(esc, 8)) : esc));
-  return [...bytes].map((c) => WIN_ANSI_HIGH[c.charCodeAt(0)] ?? c).join('');
+  const path = join(mkdtempSync(join(tmpdir(), 'bulkhub-pdf-')), 'read.pdf');
+  writeFileSync(path, bytes);
+  const text = execFileSync('pdftotext', ['-enc', 'UTF-8', path, '-'], { encoding: 'utf8' });
+  const info = execFileSync('pdfinfo', [path], { encoding: 'utf8' });
+  const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]);
+  const fonts = execFileSync('pdffonts', [path], { encoding: 'utf8' })
+    .split('\n')
+    .slice(2)
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const [name = '', type = '', ...rest] = line.trim().split(/\s+/);
+      // columns after the type: encoding, emb, sub, uni, object, generation (the type may be two words)
+      const flags = rest.slice(-5);
+      return { name, type: type + (rest.length > 6 ? ` ${rest[0]}` : ''), embedded: flags[0] === 'yes' };
+    });
+  return { version, pages, text, flat: text.replace(/\s+/g, ' ').trim(), fonts };
 }

@@ -1,45 +1,53 @@
 import { describe, expect, it } from 'vitest';
-import { renderPdf, winAnsiBytes } from '../../src/provisioning/pdf.js';
+import { printable, renderPdf } from '../../src/provisioning/pdf.js';
 import { readPdf } from '../helpers/pdf.js';
 
+/** Every letter of each alphabet a customer's name may use here, small and capital. */
+const ALPHABETS = {
+  polish: 'AĄBCĆDEĘFGHIJKLŁMNŃOÓPRSŚTUWYZŹŻ aąbcćdeęfghijklłmnńoóprsśtuwyzźż',
+  turkish: 'ABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ abcçdefgğhıijklmnoöprsştuüvyz',
+  greek: 'ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ αβγδεζηθικλμνξοπρσςτυφχψω άέήίόύώϊϋΐΰ',
+  cyrillic: 'АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ абвгдеёжзийклмнопрстуфхцчшщъыьэюя ЄІЇҐєіїґЂЈЉЊЋЏђјљњћџ',
+  nordicAndWestern: 'ÆØÅæøå ÄÖÜäöüß ÉÈÊËéèêë ÇçÑñ Œœ €',
+};
+
 describe('PDF writer', () => {
-  it('writes a well-formed PDF 1.4 whose text reads back, WinAnsi characters included', () => {
-    const pdf = renderPdf(
-      [
-        { text: 'Order summary', style: 'title' },
-        { text: 'Headquarters: Göteborg HQ, Lindholmspiren 7', indent: 1 },
-        { text: 'Price: 12 € (net) \\ “quoted” – done' },
-        { text: 'Emoji 😀 and 中 are not in WinAnsi' },
-      ],
-      { title: 'Order summary Göteborg' },
-    );
-    const facts = readPdf(pdf);
-    expect(facts.version).toBe('1.4');
-    expect(facts.pages).toBe(1);
-    expect(facts.lines).toEqual([
-      'Order summary',
-      'Headquarters: Göteborg HQ, Lindholmspiren 7',
-      'Price: 12 € (net) \\ “quoted” – done',
-      'Emoji ? and ? are not in WinAnsi',
-      'Page 1 of 1',
-    ]);
-    // The content streams stay ASCII: non-ASCII bytes are octal escapes (ö is \366 in WinAnsi).
-    expect(pdf.toString('latin1')).toContain('G\\366teborg');
-    expect(pdf.toString('latin1')).toContain('/Encoding /WinAnsiEncoding');
+  it('prints names in every alphabet with an embedded font, and pdftotext reads them back', async () => {
+    const lines = [
+      { text: 'Order summary', style: 'title' as const },
+      { text: 'Headquarters: Łódź, ul. Piotrkowska 1', indent: 1 },
+      { text: 'Branch: İstanbul, Şişli', indent: 1 },
+      { text: 'Branch: Αθήνα (Athens)', indent: 1 },
+      { text: 'Branch: Москва, Тверская улица 7', indent: 1 },
+      { text: 'Göteborg HQ “quoted” – done € 12', indent: 1 },
+      ...Object.entries(ALPHABETS).map(([name, letters]) => ({ text: `${name}: ${letters}`, indent: 1 })),
+    ];
+    const pdf = readPdf(await renderPdf(lines, { title: 'Order summary Łódź' }));
+    expect(pdf.pages).toBe(1);
+    for (const line of lines) expect(pdf.flat).toContain(line.text);
+    expect(pdf.flat).toContain('Page 1 of 1');
+    expect(pdf.fonts.length).toBeGreaterThan(0);
+    for (const font of pdf.fonts) {
+      expect(font.embedded).toBe(true);
+      expect(font.name).toMatch(/DejaVuSans/);
+    }
   });
 
-  it('wraps long lines and starts new pages, numbering them', () => {
+  it('composes decomposed text and prints "?" for what the font cannot show', async () => {
+    expect(printable('I\u0307stanbul Lo\u0301dz\u0301')).toBe('İstanbul Lódź');
+    expect(printable('Tokyo 東京 and 中 are not in the font')).toBe('Tokyo ?? and ? are not in the font');
+    const pdf = readPdf(await renderPdf([{ text: 'I\u0307stanbul 中' }], { title: 't' }));
+    expect(pdf.flat).toContain('İstanbul ?');
+  });
+
+  it('wraps long lines and starts new pages, numbering them', async () => {
     const long = 'word '.repeat(200).trim();
-    const pdf = renderPdf([...Array.from({ length: 80 }, (_, i) => ({ text: `Line ${i + 1}` })), { text: long }], { title: 'Long' });
-    const facts = readPdf(pdf);
-    expect(facts.pages).toBe(2);
-    expect(facts.lines).toContain('Page 2 of 2');
-    const wrapped = facts.lines.filter((l) => l.startsWith('word'));
-    expect(wrapped.length).toBeGreaterThan(2);
-    expect(wrapped.join(' ')).toBe(long);
-  });
-
-  it('maps cp1252 characters to their WinAnsi bytes and the rest to "?"', () => {
-    expect(winAnsiBytes('aé€’Ω')).toEqual([0x61, 0xe9, 0x80, 0x92, 0x3f]);
+    const pdf = readPdf(await renderPdf([...Array.from({ length: 70 }, (_, i) => ({ text: `Line ${i + 1}` })), { text: long }], { title: 'Long' }));
+    expect(pdf.pages).toBe(2);
+    expect(pdf.flat).toContain('Page 1 of 2');
+    expect(pdf.flat).toContain('Page 2 of 2');
+    expect(pdf.flat).toContain('Line 70');
+    expect(pdf.text.split('\n').filter((l) => l.startsWith('word')).length).toBeGreaterThan(2);
+    expect(pdf.flat).toContain(long);
   });
 });

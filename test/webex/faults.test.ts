@@ -63,6 +63,18 @@ describe('the Webex adapter under faults', () => {
     expect(created('r@example.com')).toBe(1);
   });
 
+  it('does not take a 5xx for a throttle: nobody pauses, the concurrency and the rate stay', async () => {
+    fake.faults.once({ method: 'GET', path: '/wholesale/subscribers' }, { kind: 'status', status: 503 }, 3);
+    fake.faults.once({ method: 'POST' }, { kind: 'status', status: 500 }, 2);
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => backend.apply(add(`five${i}@example.com`))));
+    expect(results.every((r) => r.status === 'ok')).toBe(true);
+    await backend.findUsers(ACME.id, ['five0@example.com']);
+    const { state } = backend.client.limiter.governor;
+    expect(state.concurrency).toBe(8);
+    expect(state.rate).toBe(Infinity);
+    expect(state.pausedUntil).toBe(0);
+  });
+
   it('never creates a second subscriber when the reply to an add is lost, late or a 500 after applying', async () => {
     fake.faults.once({ method: 'POST', email: 'drop@example.com' }, { kind: 'drop-after-apply' });
     fake.faults.once({ method: 'POST', email: 'late@example.com' }, { kind: 'slow', ms: 1_500 });

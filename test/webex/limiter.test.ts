@@ -4,7 +4,7 @@ import { AdaptiveLimiter, Governor, LIMITER_DEFAULTS } from '../../src/backends/
 const governor = (max = 8) => new Governor({ ...LIMITER_DEFAULTS, maxConcurrency: max }, 0);
 
 describe('the governor (pure AIMD math)', () => {
-  it('halves the concurrency once per throttle episode, never below 1', () => {
+  it('halves the concurrency once per throttle episode that teaches no rate, never below 1', () => {
     const g = governor(8);
     g.throttled(1_000, 1_000);
     expect(g.state.concurrency).toBe(4);
@@ -26,13 +26,15 @@ describe('the governor (pure AIMD math)', () => {
     expect(g.readyAt(0)).toBe(3_000);
   });
 
-  it('learns a rate from what was sent when the throttle came, then cuts it gently', () => {
+  it('learns a rate from what was sent when the throttle came, then cuts it gently, keeping the concurrency', () => {
     const g = governor();
     for (let t = 0; t < 1_000; t += 10) g.recordSend(t); // 100 sent in the last second
     g.throttled(999, 1_000);
     expect(g.state.rate).toBeCloseTo(85, 5);
     g.throttled(3_000, 1_000);
     expect(g.state.rate).toBeCloseTo(72.25, 5);
+    // The rate is the control for a rate limit: halving the concurrency too would starve it when replies are slow.
+    expect(g.state.concurrency).toBe(8);
   });
 
   it('learns no rate from a throttle after only a few sends', () => {
@@ -45,20 +47,24 @@ describe('the governor (pure AIMD math)', () => {
 
   it('grows back after calm periods: +1 concurrency, and +rate only while the rate is what holds us back', () => {
     const g = governor(8);
-    for (let t = 0; t < 1_000; t += 20) g.recordSend(t); // 50/s
-    g.throttled(1_000, 1_000);
+    g.recordSend(0);
+    g.throttled(500, 1_000); // teaches no rate: the concurrency is halved
     expect(g.state.concurrency).toBe(4);
-    const rate = g.state.rate; // 42.5
-    g.calm(1_500); // still paused
+    for (let t = 1_520; t <= 2_500; t += 20) g.recordSend(t); // 50/s
+    g.throttled(2_500, 1_000); // teaches a rate: 42.5
+    const rate = g.state.rate;
+    expect(rate).toBeCloseTo(42.5, 5);
     expect(g.state.concurrency).toBe(4);
-    g.calm(3_100); // calm for a second after the pause, but nothing sent lately
+    g.calm(3_000); // still paused
+    expect(g.state.concurrency).toBe(4);
+    g.calm(4_600); // calm for a second after the pause, but nothing sent lately
     expect(g.state.concurrency).toBe(5);
     expect(g.state.rate).toBe(rate);
-    for (let t = 3_200; t < 4_200; t += 20) g.recordSend(t); // 50/s: at the rate
-    g.calm(4_199);
+    for (let t = 4_700; t < 5_700; t += 20) g.recordSend(t); // 50/s: at the rate
+    g.calm(5_699);
     expect(g.state.concurrency).toBe(6);
     expect(g.state.rate).toBeCloseTo(rate + Math.max(LIMITER_DEFAULTS.rateStep, rate * LIMITER_DEFAULTS.rateGrowth), 5);
-    for (let t = 5; t < 20; t++) g.calm(t * 1_000);
+    for (let t = 7; t < 22; t++) g.calm(t * 1_000);
     expect(g.state.concurrency).toBe(8);
   });
 });

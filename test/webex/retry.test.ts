@@ -68,6 +68,17 @@ describe('secrets and links', () => {
     expect(scrubSecrets('token canary-123 in a url ?t=canary-123', 'canary-123')).toBe('token [redacted] in a url ?t=[redacted]');
   });
 
+  it('scrubs every secret-shaped value, and leaves ordinary words alone', () => {
+    expect(scrubSecrets('trackingId NA_1_canary/+= echoed', 'canary/+=')).toBe('trackingId NA_1_[redacted] echoed');
+    expect(scrubSecrets('url ?x=canary%2F%2B%3D', 'canary/+=')).toBe('url ?x=[redacted]');
+    expect(scrubSecrets('Authorization: Basic dXNlcjpwdw== sent')).toBe('Authorization: Basic [redacted] sent');
+    expect(scrubSecrets('"authorization":"abc123"')).toBe('"authorization":"[redacted]"');
+    expect(scrubSecrets('?access_token=abc&x=1 {"refresh_token": "def"} client_secret=ghi')).toBe('?access_token=[redacted]&x=1 {"refresh_token": "[redacted]"} client_secret=[redacted]');
+    expect(scrubSecrets('jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl here')).toBe('jwt [redacted] here');
+    const words = 'Basic Messaging assigned; Check WEBEX_ACCESS_TOKEN and its scopes; subscriber Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIvMQ';
+    expect(scrubSecrets(words, 'some-token')).toBe(words);
+  });
+
   it('finds the rel="next" link among others', () => {
     expect(nextLink('<https://x/v1/a?offset=100>; rel="next", <https://x/v1/a?offset=0>; rel="first"')).toBe('https://x/v1/a?offset=100');
     expect(nextLink('<https://x/v1/a?offset=0>; rel="first", <https://x/v1/a?offset=200>; rel=next')).toBe('https://x/v1/a?offset=200');

@@ -1,10 +1,12 @@
 import { RunRefused } from '../../domain/codes.js';
 import type { AttributeKey, DirectoryUser, Operation } from '../../domain/user.js';
 import type { Backend, CustomerFacts, OperationResult } from '../port.js';
+import { webexIssues } from '../../domain/webex-rules.js';
 import { addUser, currentAttributes, isFullAdmin, modifyUser, precheckUser, removeUser, type ApplyContext } from './apply.js';
 import { getWholesaleCustomer } from './customers.js';
 import { WebexClient, WebexError, type WebexClientOptions } from './http.js';
 import { loadOrgFacts, type OrgFacts } from './locations.js';
+import { MOVE_DEFAULTS, type MoveOptions } from './moves.js';
 import { getPeople, type Person } from './people.js';
 import { refuse } from './refusals.js';
 import { scrubSecrets } from './retry.js';
@@ -20,6 +22,8 @@ export interface WebexBackendOptions extends WebexClientOptions {
   client?: WebexClient;
   /** How long a list of the customer's subscribers may answer lookups while nothing is written. */
   snapshotMs?: number;
+  /** How the Move Users job of a location change is waited for. */
+  moves?: MoveOptions;
 }
 
 export interface WebexBackend extends Backend {
@@ -46,7 +50,6 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
   const client = options.client ?? new WebexClient(options);
   const snapshotMs = options.snapshotMs ?? 10_000;
   const orgs = new Map<string, Promise<OrgFacts>>();
-  const known = new Map<string, { personId?: string; isFullAdmin: boolean }>();
   let generation = 0;
   let snapshot: Snapshot | undefined;
   const counts = new Map<string, number>();
@@ -80,7 +83,7 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
   }
 
   async function context(customerId: string): Promise<ApplyContext> {
-    return { client, facts: await facts(customerId), token: options.token, known };
+    return { client, facts: await facts(customerId), token: options.token, moves: options.moves ?? MOVE_DEFAULTS };
   }
 
   async function takeSnapshot(customerId: string): Promise<Snapshot> {
@@ -110,15 +113,13 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
 
   async function usersOf(customerId: string, subscribers: Subscriber[]): Promise<DirectoryUser[]> {
     const org = await facts(customerId);
-    const ids = subscribers.flatMap((s) => (s.personId ? [s.personId] : []));
-    const people = ids.length > 0 ? await getPeople(client, org.orgId, ids) : new Map<string, Person>();
-    return subscribers.flatMap((s) => {
-      const pkg = packageOf(s);
-      if (!pkg) return []; // a package this tool does not handle (e.g. Customer Assist): not ours to plan
+    const ours = subscribers.filter((s) => packageOf(s) !== undefined); // a package this tool does not handle (e.g. Customer Assist): not ours to plan
+    // GET /people/{id}: the only answer with the person's roles (full admin) and licences.
+    const ids = ours.flatMap((s) => (s.personId ? [s.personId] : []));
+    const people = ids.length > 0 ? await getPeople(client, ids) : new Map<string, Person>();
+    return ours.map((s) => {
       const person = s.personId ? people.get(s.personId) : undefined;
-      const admin = isFullAdmin(org, person);
-      known.set(s.id, { ...(s.personId && { personId: s.personId }), isFullAdmin: admin });
-      return [{ id: s.id, email: s.email.toLowerCase(), package: pkg, isFullAdmin: admin, ...(person && currentAttributes(org, person)) }];
+      return { id: s.id, email: s.email.toLowerCase(), package: packageOf(s)!, isFullAdmin: isFullAdmin(org, person), ...(person && currentAttributes(org, person)) };
     });
   }
 
@@ -132,7 +133,7 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
     }
     generation++;
     try {
-      const result = await body(ctx);
+      const result = scrubbed(await body(ctx));
       if (result.status === 'ok' && op.kind !== 'modify') counts.set(op.customerId, (counts.get(op.customerId) ?? 0) + (op.kind === 'add' ? 1 : -1));
       return result;
     } catch (error) {
@@ -143,15 +144,30 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
     }
   }
 
+  /** Whatever a result carries into the journal and the reports, without a secret-shaped value. */
+  function scrubbed(result: OperationResult): OperationResult {
+    const clean = (text: string): string => scrubSecrets(text, options.token);
+    if (result.status === 'error') return { ...result, message: clean(result.message) };
+    return {
+      ...result,
+      ...(result.note !== undefined && { note: clean(result.note) }),
+      ...(result.warning && { warning: { ...result.warning, message: clean(result.warning.message) } }),
+    };
+  }
+
   return {
     name: BACKEND_NAME,
     client,
     unmanaged: WEBEX_UNMANAGED,
+    rules: webexIssues,
 
     async getCustomer(customerId: string): Promise<CustomerFacts> {
       try {
+        // The subscribers need only the customer id: listed while the organisation is read.
+        const listing = takeSnapshot(customerId);
+        listing.catch(() => undefined); // an unknown customer is said by facts(), first
         const org = await facts(customerId, true);
-        const list = await takeSnapshot(customerId);
+        const list = await listing;
         return { customerId, name: customerId, locations: org.locations.map((l) => l.name), sites: org.sites, userCount: list.byEmail.size };
       } catch (error) {
         return fail(error, `reading customer ${customerId}`);
@@ -178,7 +194,7 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
 
     async precheck(op: Operation): Promise<OperationResult> {
       try {
-        return await precheckUser(await context(op.customerId), op);
+        return scrubbed(await precheckUser(await context(op.customerId), op));
       } catch (error) {
         return refuse('BACKEND_ERROR', scrubSecrets(`Webex precheck failed: ${error instanceof Error ? error.message : String(error)}`, options.token));
       }

@@ -25,13 +25,22 @@ export interface WholesaleCustomer {
   packages?: string[];
   errors?: CustomerError[];
   resourceDetails?: { packages?: Array<{ name: string; status: string; errors?: CustomerError[]; warnings?: CustomerError[] }> };
+  address?: { addressLine1?: string; addressLine2?: string; city?: string; stateOrProvince?: string; zipOrPostalCode?: string; country?: string };
+}
+
+/** Every Wholesale customer of the partner (offset and max: the spec declares no Link for this list). */
+export async function listWholesaleCustomers(client: WebexClient): Promise<WholesaleCustomer[]> {
+  const all: WholesaleCustomer[] = [];
+  for await (const page of client.list<WholesaleCustomer>('/wholesale/customers', {}, { paging: 'offset', max: 100 })) all.push(...page);
+  return all;
 }
 
 export async function getWholesaleCustomer(client: WebexClient, id: string): Promise<WholesaleCustomer | undefined> {
   try {
     return (await client.get<WholesaleCustomer>(`/wholesale/customers/${encodeURIComponent(id)}`)).body;
   } catch (error) {
-    if (error instanceof WebexError && (error.status === 404 || error.status === 400)) return undefined;
+    // Only a 404 says the customer does not exist; a 400 is Webex refusing the request, in its words.
+    if (error instanceof WebexError && error.status === 404) return undefined;
     throw error;
   }
 }

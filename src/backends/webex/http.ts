@@ -33,6 +33,11 @@ export interface WebexClientOptions {
   maxConcurrency?: number;
   random?: () => number;
   logger?: { warn(obj: object, msg: string): void; debug(obj: object, msg: string): void };
+  /**
+   * A sub-partner's organisation id: every wholesale call then acts on its behalf
+   * (`onBehalfOfSubPartnerOrgId`, which every Wholesale operation of the spec takes).
+   */
+  subPartnerOrgId?: string;
 }
 
 export interface WebexResponse<T = unknown> {
@@ -58,6 +63,17 @@ export interface RequestOptions {
    * sending again. A response means "it landed" and is returned as the request's answer.
    */
   reconcile?: () => Promise<WebexResponse | undefined>;
+}
+
+/**
+ * How a list goes on past its first page. `link`: follow `Link: rel="next"` (Webex's paging).
+ * `offset`: the Wholesale lists declare `offset` and `max` and no `Link`; a full page means there
+ * may be more, asked for with the next offset (a `Link` is still followed when one comes).
+ */
+export interface ListOptions {
+  paging?: 'link' | 'offset';
+  /** The page size asked for (`max`); with offset paging, a shorter page is the last. */
+  max?: number;
 }
 
 export interface WebexErrorDetail {
@@ -108,6 +124,7 @@ export class WebexClient {
   private readonly backoff: BackoffRules;
   private readonly random: () => number;
   private readonly logger: WebexClientOptions['logger'];
+  private readonly subPartnerOrgId: string | undefined;
   /** Requests sent, by outcome: for the measurements and the tests. */
   readonly stats = { sent: 0, throttled: 0, retried: 0, doubted: 0, reconciled: 0 };
 
@@ -123,21 +140,36 @@ export class WebexClient {
     this.random = options.random ?? Math.random;
     this.limiter = options.limiter ?? new AdaptiveLimiter({ maxConcurrency: options.maxConcurrency ?? 8 });
     this.logger = options.logger;
+    this.subPartnerOrgId = options.subPartnerOrgId;
   }
 
   get<T>(path: string, query?: Query): Promise<WebexResponse<T>> {
     return this.request<T>('GET', path, { ...(query && { query }) });
   }
 
-  /** Every item of a list, following `Link: rel="next"` page by page. */
-  async *list<T>(path: string, query: Query = {}): AsyncGenerator<T[]> {
-    let url: string | undefined = this.url(path, query);
+  /** Every item of a list, page by page (see ListOptions). */
+  async *list<T>(path: string, query: Query = {}, options: ListOptions = {}): AsyncGenerator<T[]> {
+    const max = options.max ?? (typeof query.max === 'number' ? query.max : undefined);
+    let url: string | undefined = this.url(path, { ...query, ...(max !== undefined && { max }) });
+    let offset = 0;
+    let previous: string | undefined;
     while (url) {
       const response: WebexResponse<{ items?: T[] }> = await this.send<{ items?: T[] }>('GET', url, {});
-      yield response.body?.items ?? [];
-      url = nextLink(response.headers.get('link'));
-      // The next link comes from the server: never send the token to another host.
-      if (url && new URL(url).origin !== this.origin) throw new WebexError(`Webex sent a next-page link to another host (${new URL(url).origin}); not followed.`, undefined, response.trackingId);
+      const items = response.body?.items ?? [];
+      yield items;
+      const link = nextLink(response.headers.get('link'));
+      if (link) {
+        // The next link comes from the server: never send the token to another host.
+        if (new URL(link, url).origin !== this.origin) throw new WebexError(`Webex sent a next-page link to another host (${new URL(link, url).origin}); not followed.`, undefined, response.trackingId);
+        url = new URL(link, url).toString();
+      } else if (options.paging === 'offset' && max !== undefined && items.length >= max) {
+        // A server that ignored the offset would send the same page forever: stop there.
+        const first = JSON.stringify(items[0]);
+        if (first === previous) throw new WebexError(`Webex sent the same page again for offset ${offset + items.length} of ${path}; the list cannot be read to its end.`, undefined, response.trackingId);
+        previous = first;
+        offset += items.length;
+        url = this.url(path, { ...query, max, offset });
+      } else url = undefined;
     }
   }
 
@@ -147,7 +179,8 @@ export class WebexClient {
 
   private url(path: string, query: Query): string {
     const url = new URL(this.baseUrl + (path.startsWith('/') ? path : `/${path}`));
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    const onBehalf = this.subPartnerOrgId !== undefined && path.startsWith('/wholesale/') ? { onBehalfOfSubPartnerOrgId: this.subPartnerOrgId } : {};
+    for (const [key, value] of Object.entries({ ...query, ...onBehalf })) if (value !== undefined) url.searchParams.set(key, String(value));
     return url.toString();
   }
 
@@ -175,14 +208,18 @@ export class WebexClient {
           },
           ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
           signal: AbortSignal.timeout(this.timeoutMs),
+          // Never follow a redirect: it would carry the token to wherever it points.
+          redirect: 'manual',
         });
         const body = await readBody(response);
         release();
-        const trackingId = response.headers.get('trackingid') ?? (body as { trackingId?: string } | undefined)?.trackingId;
+        const rawTracking = response.headers.get('trackingid') ?? (body as { trackingId?: unknown } | undefined)?.trackingId;
+        const trackingId = typeof rawTracking === 'string' ? scrubSecrets(rawTracking, this.token) : undefined;
         lastTracking = trackingId ?? lastTracking;
         verdict = verdictForStatus(response.status);
         if (verdict === 'done') {
           this.limiter.calm();
+          if (response.status >= 300 && response.status < 400) throw this.redirectError(response, trackingId, doubted);
           if (response.status < 400) return { status: response.status, body: body as T, headers: response.headers, trackingId, ...(doubted && { doubted }) };
           throw this.errorFrom(response.status, body, trackingId, doubted);
         }
@@ -236,9 +273,34 @@ export class WebexClient {
     throw new WebexError(scrubSecrets(`Webex ${where}: ${what}; last: ${last}`, this.token), undefined, lastTracking, [], undefined, doubted);
   }
 
+  private redirectError(response: Response, trackingId: string | undefined, doubted: boolean): WebexError {
+    const location = response.headers.get('location');
+    let target = 'no Location';
+    if (location) {
+      try {
+        target = new URL(location, this.baseUrl).origin;
+      } catch {
+        target = 'an unreadable Location';
+      }
+    }
+    return new WebexError(
+      scrubSecrets(`Webex answered HTTP ${response.status}, a redirect (to ${target}); bulkhub never follows redirects, so the token only goes to ${this.origin}. Check WEBEX_API_URL`, this.token),
+      response.status,
+      trackingId,
+      [],
+      undefined,
+      doubted,
+    );
+  }
+
   private errorFrom(status: number, body: unknown, trackingId: string | undefined, doubted: boolean): WebexError {
-    const b = (body ?? {}) as { message?: string; errors?: WebexErrorDetail[]; errorCode?: number | string };
-    const details = Array.isArray(b.errors) ? b.errors : [];
+    const b = (body ?? {}) as { message?: string; errors?: WebexErrorDetail[]; error?: Array<{ code?: number | string; message?: string }>; errorCode?: number | string };
+    // Most Webex errors carry `errors[{errorCode, description}]`; Webex Calling's jobs `error[{code, message}]`.
+    const listed = Array.isArray(b.errors) ? b.errors : Array.isArray(b.error) ? b.error.map((e) => ({ errorCode: e.code, description: e.message })) : [];
+    const details = listed.map((d) => ({
+      ...(d.errorCode !== undefined && { errorCode: d.errorCode }),
+      ...(typeof d.description === 'string' && { description: scrubSecrets(d.description, this.token) }),
+    }));
     const words = [b.message, ...details.map((d) => d.description)].filter((w): w is string => typeof w === 'string' && w.length > 0);
     const unique = [...new Set(words)].join('; ') || (typeof body === 'string' && body ? body.slice(0, 200) : `HTTP ${status}`);
     return new WebexError(scrubSecrets(`${unique} (HTTP ${status})`, this.token), status, trackingId, details, b.errorCode ?? details[0]?.errorCode, doubted);

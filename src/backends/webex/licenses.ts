@@ -59,7 +59,19 @@ export interface LicencePatch {
   siteUrls: Array<{ siteUrl: string; accountType: 'attendee'; operation: 'add' | 'remove' }>;
 }
 
+/** What PATCH /licenses/users answers: the person's licences and sites after it; 206 when some could not be assigned. */
+export interface LicencePatchResult {
+  status: number;
+  licenses: string[];
+}
+
 /** PATCH /licenses/users: adds and removes are set-like, so a repeat is harmless. */
-export async function patchLicences(client: WebexClient, patch: LicencePatch): Promise<void> {
-  await client.request('PATCH', '/licenses/users', { body: patch });
+export async function patchLicences(client: WebexClient, patch: LicencePatch): Promise<LicencePatchResult> {
+  const response = await client.request<{ licenses?: string[] }>('PATCH', '/licenses/users', { body: patch });
+  return { status: response.status, licenses: response.body?.licenses ?? [] };
+}
+
+/** The basic licence a licence id is, for the words of a report. */
+export function basicKeyOf(ids: Partial<Record<BasicLicenceKey, string>>, id: string): BasicLicenceKey | undefined {
+  return BASIC_KEYS.find((key) => ids[key] === id);
 }

@@ -1,7 +1,7 @@
 /**
  * One limiter shared by every request of a run, so the workers behave as one client:
  * - when any request is told to wait (429/423 + Retry-After), every worker waits;
- * - concurrency follows AIMD: halved on a throttle, +1 after a calm period;
+ * - concurrency follows AIMD: halved on a throttle that teaches no rate, +1 after a calm period;
  * - a request rate is learned the same way (the concurrency alone cannot bound the rate when
  *   replies are fast), so a run settles just under the server's limit instead of bouncing off it.
  *
@@ -57,8 +57,15 @@ export class Governor {
 
   /**
    * A request was told to wait `waitMs`. Everyone waits. The cut happens once per episode: the
-   * workers that were in flight together all get 429s, and halving once per 429 would collapse
-   * the concurrency to 1 on what is one event.
+   * workers that were in flight together all get 429s, and cutting once per 429 would collapse
+   * what is one event.
+   *
+   * What we were sending when the server's bucket ran dry is at or above its limit: that rate,
+   * cut gently, is what is learned, and it is the right control for a rate limit. The concurrency
+   * is halved only when no rate can be learned (a throttle after only a few sends says nothing
+   * about our rate: a burst aimed at everyone, another client). Halving it as well would starve
+   * the rate whenever replies are slow (in flight = rate × reply time), and cost far more than
+   * the 429s it avoids.
    */
   throttled(now: number, waitMs: number): void {
     const s = this.state;
@@ -66,13 +73,12 @@ export class Governor {
     if (now < s.lastThrottleAt + Math.max(waitMs, 1000)) return;
     s.lastThrottleAt = now;
     s.lastIncreaseAt = now + waitMs;
-    s.concurrency = Math.max(1, Math.floor(s.concurrency / 2));
-    // What we were sending when the server's bucket ran dry is at or above its limit. Before the
-    // first throttle there is no rate yet: the last second's sends are the measure. A throttle
-    // after only a few sends says nothing about our rate (a burst aimed at everyone, another
-    // client): it pauses us, but teaches no rate.
+    // Before the first throttle there is no rate yet: the last second's sends are the measure.
     const sent = this.sendRate(now);
-    if (!Number.isFinite(s.rate) && sent < this.options.evidence) return;
+    if (!Number.isFinite(s.rate) && sent < this.options.evidence) {
+      s.concurrency = Math.max(1, Math.floor(s.concurrency / 2));
+      return;
+    }
     const sending = Number.isFinite(s.rate) ? s.rate : sent;
     s.rate = Math.max(this.options.minRate, sending * this.options.backoffFactor);
   }

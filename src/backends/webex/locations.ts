@@ -4,6 +4,32 @@ import { basicLicenceIds, listLicenses, sitesOf, type BasicLicenceKey, type Lice
 export interface Location {
   id: string;
   name: string;
+  timeZone?: string;
+  preferredLanguage?: string;
+  address?: { address1?: string; address2?: string; city?: string; state?: string; postalCode?: string; country?: string };
+}
+
+/** The body of POST /locations (the spec's PostCommonLocationObject; every field but address2 required). */
+export interface NewLocation {
+  name: string;
+  timeZone: string;
+  preferredLanguage: string;
+  announcementLanguage: string;
+  address: { address1: string; address2?: string; city: string; state: string; postalCode: string; country: string };
+}
+
+/** POST /locations?orgId: a location of the customer's organisation; returns its id. Not repeated blind: a retry after doubt looks the name up first. */
+export async function createLocation(client: WebexClient, orgId: string, location: NewLocation): Promise<string> {
+  const response = await client.request<{ id: string }>('POST', '/locations', {
+    query: { orgId },
+    body: location,
+    idempotent: false,
+    reconcile: async () => {
+      const found = (await listLocations(client, orgId)).find((l) => l.name.toLowerCase() === location.name.toLowerCase());
+      return found ? { status: 201, body: { id: found.id }, headers: new Headers(), trackingId: undefined } : undefined;
+    },
+  });
+  return response.body.id;
 }
 
 /**

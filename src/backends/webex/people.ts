@@ -3,8 +3,8 @@ import type { WebexClient } from './http.js';
 
 /**
  * A person (People API). Names, extension, phone number and location live here, not on the
- * subscriber. PUT replaces the whole object, so every change is GET, edit, PUT of everything
- * (fields this tool does not know are sent back untouched).
+ * subscriber. Read with `GET /people/{id}`: only that answer carries the administrative fields
+ * (`roles`, `licenses`, `locationId`); a list (`GET /people?id=`) does not (List People).
  */
 export interface Person {
   id: string;
@@ -23,30 +23,62 @@ export interface Person {
   [other: string]: unknown;
 }
 
-/** `GET /people?id=` takes at most 85 ids. */
-export const PEOPLE_PER_REQUEST = 85;
-
-/** The people with these ids, with their calling data (extension, location). */
-export async function getPeople(client: WebexClient, orgId: string, ids: readonly string[]): Promise<Map<string, Person>> {
-  const found = new Map<string, Person>();
-  const chunks: string[][] = [];
-  for (let i = 0; i < ids.length; i += PEOPLE_PER_REQUEST) chunks.push(ids.slice(i, i + PEOPLE_PER_REQUEST));
-  await Promise.all(
-    chunks.map(async (chunk) => {
-      const response = await client.get<{ items?: Person[] }>('/people', { id: chunk.join(','), orgId, callingData: true, max: 100 });
-      for (const person of response.body?.items ?? []) found.set(person.id, person);
-    }),
-  );
-  return found;
-}
-
+/** GET /people/{id} with the Calling data (extension, location): the source of roles and licences. */
 export async function getPerson(client: WebexClient, id: string): Promise<Person> {
   return (await client.get<Person>(`/people/${encodeURIComponent(id)}`, { callingData: true })).body;
 }
 
+/** The people with these ids, each read on its own (GET /people/{id}); the limiter bounds them. */
+export async function getPeople(client: WebexClient, ids: readonly string[]): Promise<Map<string, Person>> {
+  const people = await Promise.all(ids.map((id) => getPerson(client, id)));
+  return new Map(people.map((p) => [p.id, p]));
+}
+
+/**
+ * The fields `PUT /people/{id}` declares, less `nickName` ("cannot be overwritten"). A PUT
+ * carries exactly these: the read-only fields of a GET (id, created, lastModified, status,
+ * type, sipAddresses, invitePending, ...) never go back.
+ */
+const WRITABLE = ['emails', 'displayName', 'firstName', 'lastName', 'avatar', 'orgId', 'roles', 'licenses', 'department', 'manager', 'managerId', 'title', 'addresses', 'siteUrls'] as const;
+
+export interface PersonChanges {
+  firstName?: string;
+  lastName?: string;
+  displayName?: string;
+  extension?: string;
+  phoneNumber?: string;
+}
+
+/**
+ * The body of a PUT of the whole person (the spec: "Include all details for the person"): the
+ * writable fields as read, with the changes applied. Extension, phone numbers and location go
+ * only for a calling user (the spec: "only settable for a person with a Webex Calling
+ * license"); the location is sent back as it is, never changed here (the spec: it "cannot be
+ * changed if a user is already an existing calling user"; moves go through the Move Users job).
+ * `displayName` is required: when the person has none, the names or the e-mail stand in.
+ */
+export function putBody(person: Person, changes: PersonChanges, calling: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const key of WRITABLE) if (person[key] !== undefined && person[key] !== null) body[key] = person[key];
+  if (person.loginEnabled !== undefined) body.loginEnabled = person.loginEnabled === true || person.loginEnabled === 'true';
+  for (const key of ['firstName', 'lastName', 'displayName'] as const) if (changes[key] !== undefined) body[key] = changes[key];
+  if (typeof body.displayName !== 'string' || body.displayName.trim() === '') {
+    body.displayName = [body.firstName, body.lastName].filter((n) => typeof n === 'string' && n !== '').join(' ') || (person.emails[0] ?? person.id);
+  }
+  if (calling) {
+    const extension = changes.extension ?? person.extension;
+    if (extension !== undefined) body.extension = extension;
+    // Only `work` numbers can be set (the PUT's enum); other types are Webex's own to keep.
+    const work = changes.phoneNumber ?? workNumber(person);
+    if (work !== undefined) body.phoneNumbers = [{ type: WORK, value: work }];
+    if (person.locationId !== undefined) body.locationId = person.locationId;
+  }
+  return body;
+}
+
 /** PUT of the whole person: repeating it gives the same result, so it is retried freely. */
-export async function putPerson(client: WebexClient, person: Person): Promise<Person> {
-  return (await client.request<Person>('PUT', `/people/${encodeURIComponent(person.id)}`, { query: { callingData: true }, body: person })).body;
+export async function putPerson(client: WebexClient, personId: string, body: Record<string, unknown>): Promise<Person> {
+  return (await client.request<Person>('PUT', `/people/${encodeURIComponent(personId)}`, { query: { callingData: true }, body })).body;
 }
 
 export const WORK = 'work';
@@ -76,20 +108,5 @@ export function personAttributes(person: Person): UserAttributes & { locationId?
   return out;
 }
 
-/** The person with name, number and location changes applied (location already as an id). */
-export function editedPerson(person: Person, changes: UserAttributes, locationId: string | undefined): Person {
-  const next: Person = { ...person };
-  if (changes.firstName !== undefined) next.firstName = changes.firstName;
-  if (changes.lastName !== undefined) next.lastName = changes.lastName;
-  if (changes.displayName !== undefined) next.displayName = changes.displayName;
-  if (changes.extension !== undefined) next.extension = changes.extension;
-  if (locationId !== undefined) next.locationId = locationId;
-  if (changes.phoneNumber !== undefined) {
-    const others = (person.phoneNumbers ?? []).filter((p) => p.type !== WORK);
-    next.phoneNumbers = [...others, { type: WORK, value: changes.phoneNumber, primary: true }];
-  }
-  return next;
-}
-
-/** The People-held keys: a change to any of these is a PUT /people. */
-export const PERSON_KEYS = ['firstName', 'lastName', 'displayName', 'extension', 'phoneNumber', 'location'] as const;
+/** The keys a PUT /people changes. */
+export const PERSON_KEYS = ['firstName', 'lastName', 'displayName', 'extension', 'phoneNumber'] as const;

@@ -22,10 +22,14 @@ export function licenceErrorOf(error: unknown): string | undefined {
   return LICENCE_ERRORS.find((m) => text.includes(m.toLowerCase()));
 }
 
+/** The spec's example errorCode for an e-mail that already has a subscriber ("The email is already associated with an existing user."). */
+export const EXISTING_USER_CODE = 10022;
+
 /**
  * Puts what Webex said about one row into the row's code and plain words, with the values
- * involved and the trackingId (what Webex support asks for). Webex words conflicts in text and
- * in its Calling error codes (WXC-4201 number in use, WXC-4202 extension in use).
+ * involved and the trackingId (what Webex support asks for). The API's codes for a number or an
+ * extension in use are not published (WXC-4201/4202 are audit-event codes), so those are matched
+ * on Webex Calling's words; an existing subscriber on 409 or the spec's errorCode 10022.
  */
 export function refusalFor(op: Operation, error: unknown, values: UserAttributes, doing: string, token?: string): Refusal {
   if (!(error instanceof WebexError)) {
@@ -34,16 +38,17 @@ export function refusalFor(op: Operation, error: unknown, values: UserAttributes
   }
   const said = `Webex said: ${error.describe()}`;
   const text = error.allText.toLowerCase();
-  if (/\b4202\b/.test(text) || /extension.*(in use|already)/.test(text)) {
+  if (/extension.*(in use|already|not available)/.test(text)) {
     return refuse('EXTENSION_IN_USE', `Extension ${values.extension ?? '(unknown)'} is already used by another user in location ${quoteName(values.location)}. ${said}`);
   }
-  if (/\b4201\b/.test(text) || /(phone )?number.*(in use|already)/.test(text)) {
+  if (/(phone )?number.*(in use|already|not available)/.test(text)) {
     return refuse('PHONE_NUMBER_IN_USE', `Phone number ${values.phoneNumber ?? '(unknown)'} is already used by another user of customer ${op.customerId}. ${said}`);
   }
   if (error.status === 404 && op.kind !== 'add') {
     return refuse('USER_NOT_FOUND', `User ${op.email} (subscriber ${op.id}) does not exist in customer ${op.customerId}; it may have been removed in the meantime. ${said}`);
   }
-  if (error.status === 409 && op.kind === 'add') {
+  const exists = error.status === 409 || error.details.some((d) => Number(d.errorCode) === EXISTING_USER_CODE) || Number(error.errorCode) === EXISTING_USER_CODE;
+  if (exists && op.kind === 'add') {
     return refuse('USER_EXISTS', `A subscriber with e-mail ${op.email.toLowerCase()} already exists in customer ${op.customerId}. ${said}`);
   }
   const http = error.status === undefined ? '' : ` (refused)`;

@@ -81,9 +81,21 @@ export function networkCode(error: unknown): string | undefined {
   return e?.cause?.code ?? e?.code ?? e?.cause?.name;
 }
 
-/** Hides a bearer token in any text we build from errors, URLs or server words. */
+/**
+ * Hides every secret-shaped value in a text we build from errors, URLs, headers or server words:
+ * the configured token itself (also URL-encoded), `Bearer ...` and `Authorization: ...`,
+ * `access_token`/`refresh_token`/`client_secret` pairs in a query or JSON, and JWTs (`eyJ...`
+ * in three dotted parts). A server that echoes what it was sent (say in a TrackingID) must not
+ * carry the token into a report, the journal or a log.
+ */
 export function scrubSecrets(text: string, token?: string): string {
-  let out = text.replace(/Bearer\s+[^\s"',;]+/gi, 'Bearer [redacted]');
-  if (token && token.length >= 4) out = out.split(token).join('[redacted]');
+  let out = text;
+  if (token && token.length >= 4) {
+    for (const form of new Set([token, encodeURIComponent(token)])) out = out.split(form).join('[redacted]');
+  }
+  out = out.replace(/\bBearer\s+[^\s"',;]+/gi, 'Bearer [redacted]');
+  out = out.replace(/\b(Authorization["']?\s*[:=]\s*["']?)(Basic\s+)?(?!Bearer\b)[^\s"',;]+/gi, (_, head: string, basic: string | undefined) => `${head}${basic ?? ''}[redacted]`);
+  out = out.replace(/\b(access_token|refresh_token|id_token|client_secret|token)(["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi, '$1$2[redacted]');
+  out = out.replace(/\beyJ[\w-]{6,}\.[\w-]{6,}\.[\w-]+/g, '[redacted]');
   return out;
 }

@@ -13,6 +13,8 @@ export interface Subscriber {
   packages?: string[];
   status: 'provisioned' | 'pending_user_migration' | string;
   created?: string;
+  /** Errors of the last provisioning attempt of this subscriber (the spec's `errors[]`). */
+  errors?: Array<{ errorCode?: number; description?: string }>;
 }
 
 /** `provisioningParameters` of POST/PUT /wholesale/subscribers. */
@@ -26,23 +28,24 @@ export interface ProvisioningParameters {
 
 export const PENDING = 'pending_user_migration';
 
-/** Subscribers hold at most 100 a page. */
+/** Subscribers hold at most 100 a page (`max`, "up to 100 per page"). */
 export const PAGE_SIZE = 100;
 
-/**
- * Packages for which Webex takes a phone number, an extension and a location. Webex Voice is
- * calling too (seed 004 does not demand a number for it, but Webex may: it says so then).
- */
-export const CALLING_PACKAGES: ReadonlySet<PackageId> = new Set(['webex_calling', 'webex_calling_standard', 'webex_suite', 'webex_voice']);
+export { CALLING_PACKAGES } from '../../domain/webex-rules.js';
 
 export function packageOf(subscriber: Subscriber): PackageId | undefined {
   const name = subscriber.packages?.[0] ?? subscriber.package;
   return name === undefined ? undefined : parsePackage(name);
 }
 
-/** Every subscriber of the customer, a page at a time. */
+/** Every subscriber of the customer, a page at a time (offset and max: the spec declares no Link here). */
 export function listSubscribers(client: WebexClient, customerId: string): AsyncGenerator<Subscriber[]> {
-  return client.list<Subscriber>('/wholesale/subscribers', { customerId, max: PAGE_SIZE });
+  return client.list<Subscriber>('/wholesale/subscribers', { customerId }, { paging: 'offset', max: PAGE_SIZE });
+}
+
+/** "code: description" of each of a subscriber's provisioning errors. */
+export function subscriberErrors(subscriber: Subscriber): string[] {
+  return (subscriber.errors ?? []).map((e) => [e.errorCode, e.description].filter((w) => w !== undefined && w !== '').join(': ')).filter(Boolean);
 }
 
 /** The customer's subscriber with this e-mail (Webex compares e-mails without case). */

@@ -14,7 +14,9 @@ export type Fault =
   /** Close the connection without doing anything. */
   | { kind: 'drop' }
   /** Do the change, then answer after `ms`. */
-  | { kind: 'slow'; ms: number };
+  | { kind: 'slow'; ms: number }
+  /** Answer with a redirect (3xx) to `location`, doing nothing. */
+  | { kind: 'redirect'; status: number; location: string };
 
 export interface FaultMatch {
   method?: string;
@@ -34,6 +36,8 @@ export interface RandomFaults {
   seed?: number;
   /** Share of requests answered 500/502/504 (half of them after applying) or 503. */
   serverError?: number;
+  /** The statuses `serverError` picks from (default 500, 502, 503, 504). */
+  serverErrorStatuses?: number[];
   /** Share of changing requests applied and then dropped without an answer. */
   dropAfterApply?: number;
   /** Share of requests answered late (`slowMs`) after applying. */
@@ -86,6 +90,21 @@ export class Faults {
   readonly pendingMigration = new Set<string>();
   /** E-mails whose package changes fail with a seed-004 licence error until the package is unassigned. */
   readonly licenceError = new Map<string, string>();
+  /**
+   * E-mails whose next `PUT /people` is partly applied and then refused (the People API spec: "a
+   * PUT request that returns an error response code may still have altered some values"): the
+   * names land, the rest does not, the answer is 400.
+   */
+  readonly partialPersonUpdate = new Set<string>();
+  /**
+   * E-mails whose next licence PATCH assigns only some of the licences it adds (the spec's 206:
+   * "Some licenses were successfully assigned, but others could not be assigned"): the last one is left out.
+   */
+  readonly partialLicences = new Set<string>();
+  /** E-mails whose subscriber is provisioned with these `errors[]` (the Subscriber's "errors that occurred during that last attempt"). */
+  readonly subscriberErrors = new Map<string, Array<{ errorCode: number; description: string }>>();
+  /** When set, every TrackingID (header and body) carries this text: a server that echoes what it was sent. */
+  echoInTrackingId: string | undefined;
 
   /** Arms a fault for the next `times` requests that match. */
   once(match: FaultMatch, fault: Fault, times = 1): void {
@@ -101,6 +120,11 @@ export class Faults {
   setRandom(random: RandomFaults): void {
     this.random = random;
     this.rng = seededRandom(random.seed ?? 1);
+  }
+
+  /** The trackingId of an answer (with the echo, when one is set). */
+  trackingIdFor(id: string): string {
+    return this.echoInTrackingId === undefined ? id : `${id}_${this.echoInTrackingId}`;
   }
 
   throttled(): string | undefined {
@@ -119,7 +143,8 @@ export class Faults {
     const roll = this.rng();
     let edge = r.serverError ?? 0;
     if (roll < edge) {
-      const status = [500, 502, 503, 504][Math.floor(this.rng() * 4)]!;
+      const statuses = r.serverErrorStatuses ?? [500, 502, 503, 504];
+      const status = statuses[Math.floor(this.rng() * statuses.length)]!;
       return status !== 503 && changing && this.rng() < 0.5 ? { kind: 'status-after-apply', status } : { kind: 'status', status };
     }
     edge += changing ? (r.dropAfterApply ?? 0) : 0;

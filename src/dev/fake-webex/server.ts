@@ -14,6 +14,20 @@ export interface FakeWebexOptions {
   latencyMs?: [number, number];
   random?: RandomFaults;
   port?: number;
+  /** Wholesale lists also send `Link: rel="next"` (the spec declares none; default false). */
+  wholesaleLinks?: boolean;
+  /** Called with every request and the answer it got (none when the connection was dropped): the tests' spec referee. */
+  onExchange?: (exchange: Exchange) => void;
+}
+
+/** One request to the fake and its answer, for whoever checks them. */
+export interface Exchange {
+  method: string;
+  /** Path after /v1. */
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+  reply?: { status: number; body: unknown; headers: Record<string, string> };
 }
 
 export interface FakeStats {
@@ -36,7 +50,7 @@ export interface FakeStats {
 export class FakeWebex {
   readonly state = new FakeState();
   readonly faults = new Faults();
-  readonly world: h.World = { state: this.state, faults: this.faults, provisioning: { polls: 2, outcome: 'provisioned' } };
+  readonly world: h.World;
   stats: FakeStats = FakeWebex.emptyStats();
   /** Every Authorization header value seen, so tests can check what was sent. */
   readonly tokensSeen = new Set<string>();
@@ -46,6 +60,14 @@ export class FakeWebex {
   url = '';
 
   constructor(private readonly options: FakeWebexOptions = {}) {
+    this.world = {
+      state: this.state,
+      faults: this.faults,
+      provisioning: { polls: 2, outcome: 'provisioned' },
+      wholesaleLinks: options.wholesaleLinks ?? false,
+      moveJobs: new Map(),
+      moveJobPolls: 2,
+    };
     if (options.rateLimit) this.bucket = new TokenBucket(options.rateLimit);
     if (options.random) this.faults.setRandom(options.random);
   }
@@ -84,24 +106,36 @@ export class FakeWebex {
     s.requests++;
     if (!s.firstAt) s.firstAt = now;
     s.lastAt = now;
-    const trackingId = `FAKE_${process.pid}_${++this.tracking}`;
+    const trackingId = this.faults.trackingIdFor(`FAKE_${process.pid}_${++this.tracking}`);
+    const body = await readJson(req);
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const r: h.Req = { method: req.method ?? 'GET', path: url.pathname.replace(/^\/v1/, ''), query: url.searchParams, body, base: `http://${req.headers.host}/v1` };
+    const exchange: Exchange = { method: r.method, path: r.path, query: r.query, body };
+    const observe = (): void => this.options.onExchange?.(exchange);
     const send = (reply: h.Reply): void => {
       s.byStatus[reply.status] = (s.byStatus[reply.status] ?? 0) + 1;
-      const withTracking = reply.status >= 400 && reply.body && typeof reply.body === 'object' ? { ...reply.body, trackingId } : reply.body;
-      res.writeHead(reply.status, { TrackingID: trackingId, ...(withTracking !== undefined && { 'Content-Type': 'application/json' }), ...reply.headers });
+      // An error body of the spec's ErrorResponse shape carries the trackingId too.
+      const withTracking = reply.status >= 400 && reply.body && typeof reply.body === 'object' && 'message' in reply.body ? { ...reply.body, trackingId } : reply.body;
+      const headers = { TrackingID: trackingId, ...(withTracking !== undefined && { 'Content-Type': 'application/json' }), ...reply.headers };
+      res.writeHead(reply.status, headers);
       res.end(withTracking === undefined ? undefined : JSON.stringify(withTracking));
+      exchange.reply = { status: reply.status, body: withTracking, headers };
+      observe();
+    };
+    const drop = (): void => {
+      req.socket.destroy();
+      observe();
     };
     const throttle = (retryAfter: string): void => {
       s.throttled++;
-      send({ status: 429, body: { message: 'Too Many Requests', errors: [{ description: 'Too Many Requests' }] }, headers: { 'Retry-After': retryAfter } });
+      send(h.errorReply(429, 'Too Many Requests', { headers: { 'Retry-After': retryAfter } }));
     };
 
-    const body = await readJson(req);
     const auth = req.headers.authorization ?? '';
     this.tokensSeen.add(auth);
     const token = /^Bearer (\S+)$/.exec(auth)?.[1];
     if (!token || (this.options.token !== undefined && token !== this.options.token)) {
-      return send({ status: 401, body: { message: 'The request requires a valid access token set in the Authorization request header.', errors: [] } });
+      return send(h.errorReply(401, 'The request requires a valid access token set in the Authorization request header.'));
     }
     const burst = this.faults.throttled();
     if (burst !== undefined) return throttle(burst);
@@ -111,22 +145,22 @@ export class FakeWebex {
     const second = Math.floor((now - s.firstAt) / 1000);
     s.perSecond[second] = (s.perSecond[second] ?? 0) + 1;
 
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const r: h.Req = { method: req.method ?? 'GET', path: url.pathname.replace(/^\/v1/, ''), query: url.searchParams, body, base: `http://${req.headers.host}/v1` };
     const [min, max] = this.options.latencyMs ?? [0, 0];
     if (max > 0) await sleep(min + Math.random() * (max - min));
 
     const fault = this.faults.pick(r.method, r.path, h.emailOf(this.world, r));
-    if (fault?.kind === 'drop') return void req.socket.destroy();
+    if (fault?.kind === 'drop') return drop();
     if (fault?.kind === 'status') {
       if (fault.status === 429 || fault.status === 423) s.throttled++;
-      return send({ status: fault.status, body: { message: fault.message ?? `Fault injected: HTTP ${fault.status}`, errors: [] }, ...(fault.retryAfter !== undefined && { headers: { 'Retry-After': fault.retryAfter } }) });
+      return send(h.errorReply(fault.status, fault.message ?? `Fault injected: HTTP ${fault.status}`, fault.retryAfter === undefined ? {} : { headers: { 'Retry-After': fault.retryAfter } }));
     }
+    if (fault?.kind === 'redirect') return send({ status: fault.status, headers: { Location: fault.location } });
     const reply = this.route(r);
-    if (fault?.kind === 'drop-after-apply') return void req.socket.destroy();
-    if (fault?.kind === 'status-after-apply') return send({ status: fault.status, body: { message: fault.message ?? `Fault injected after applying: HTTP ${fault.status}`, errors: [] } });
+    if (fault?.kind === 'drop-after-apply') return drop();
+    if (fault?.kind === 'status-after-apply') return send(h.errorReply(fault.status, fault.message ?? `Fault injected after applying: HTTP ${fault.status}`));
     if (fault?.kind === 'slow') await sleep(fault.ms);
     if (!res.destroyed) send(reply);
+    else observe();
   }
 
   private route(r: h.Req): h.Reply {
@@ -139,14 +173,16 @@ export class FakeWebex {
     const sub = id(/^\/wholesale\/subscribers\/([^/]+)$/);
     const person = id(/^\/people\/([^/]+)$/);
     const customer = id(/^\/wholesale\/customers\/([^/]+)$/);
+    const job = id(/^\/telephony\/config\/jobs\/person\/moveLocation\/([^/]+)$/);
+    const jobErrors = id(/^\/telephony\/config\/jobs\/person\/moveLocation\/([^/]+)\/errors$/);
     if (r.path === '/wholesale/subscribers/validate' && m === 'POST') return h.validateSubscriber(w, r);
     if (r.path === '/wholesale/subscribers' && m === 'GET') return h.listSubscribers(w, r);
     if (r.path === '/wholesale/subscribers' && m === 'POST') return h.createSubscriber(w, r);
-    if (sub && m === 'GET') return h.getSubscriber(w, sub);
+    if (sub && m === 'GET') return h.getSubscriber(w, r, sub);
     if (sub && m === 'PUT') return h.changePackage(w, r, sub);
     if (sub && m === 'DELETE') return h.deleteSubscriber(w, r, sub);
     if (r.path === '/people' && m === 'GET') return h.listPeople(w, r);
-    if (person && m === 'GET') return h.getPerson(w, person);
+    if (person && m === 'GET') return h.getPerson(w, r, person);
     if (person && m === 'PUT') return h.putPerson(w, r, person);
     if (r.path === '/licenses' && m === 'GET') return h.listLicenses(w, r);
     if (r.path === '/licenses/users' && m === 'PATCH') return h.patchLicences(w, r);
@@ -154,8 +190,12 @@ export class FakeWebex {
     if (r.path === '/roles' && m === 'GET') return h.listRoles();
     if (r.path === '/wholesale/customers' && m === 'GET') return h.listCustomers(w, r);
     if (r.path === '/wholesale/customers' && m === 'POST') return h.createCustomer(w, r);
-    if (customer && m === 'GET') return h.getCustomer(w, customer);
-    return { status: 404, body: { message: `No such endpoint in the fake: ${m} ${r.path}`, errors: [] } };
+    if (customer && m === 'GET') return h.getCustomer(w, r, customer);
+    if (r.path === '/locations' && m === 'POST') return h.createLocation(w, r);
+    if (r.path === '/telephony/config/jobs/person/moveLocation' && m === 'POST') return h.moveUsers(w, r);
+    if (job && m === 'GET') return h.getMoveJob(w, job);
+    if (jobErrors && m === 'GET') return h.listMoveJobErrors(w, jobErrors);
+    return h.errorReply(404, `No such endpoint in the fake: ${m} ${r.path}`);
   }
 }
 

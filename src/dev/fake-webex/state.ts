@@ -9,6 +9,9 @@ import { randomUUID } from 'node:crypto';
 export interface FakeLocation {
   id: string;
   name: string;
+  timeZone?: string;
+  preferredLanguage?: string;
+  address?: { address1: string; address2?: string; city: string; state?: string; postalCode?: string; country: string };
 }
 
 export interface FakeLicense {
@@ -33,6 +36,9 @@ export interface FakePerson {
   licenses: string[];
   siteUrls: string[];
   created: string;
+  lastModified?: string;
+  /** Holds a Webex Calling licence (a calling package was assigned): extension, numbers and location apply. Not part of the API's view. */
+  calling?: boolean;
 }
 
 export interface FakeOrg {
@@ -54,6 +60,8 @@ export interface FakeSubscriber {
   status: 'provisioned' | 'pending_user_migration';
   created: string;
   lastStatusChange: string;
+  /** Errors of the last provisioning attempt (the API's `errors[]`). */
+  errors?: Array<{ errorCode: number; description: string }>;
   seq: number;
 }
 
@@ -64,6 +72,8 @@ export interface FakeCustomer {
   status: string;
   packages: string[];
   address?: unknown;
+  /** A customer of a sub-partner: wholesale calls about it need `onBehalfOfSubPartnerOrgId` (not part of the API's view). */
+  subPartnerOrgId?: string;
   errors?: Array<{ errorCode: number; description: string }>;
   resourceDetails?: { packages: Array<{ name: string; status: string; errors: unknown[]; warnings: unknown[] }> };
   /** The body of the POST that created it, as received (for the tests; not part of the API's view). */
@@ -77,7 +87,7 @@ export interface Mutation {
   method: string;
   path: string;
   email?: string;
-  what: 'subscriber-created' | 'subscriber-deleted' | 'package-changed' | 'person-updated' | 'licences-changed' | 'customer-created';
+  what: 'subscriber-created' | 'subscriber-deleted' | 'package-changed' | 'person-updated' | 'licences-changed' | 'customer-created' | 'location-created' | 'user-moved';
 }
 
 /** base64 of ciscospark://us/ROLE/id_full_admin, as Webex writes role ids. */
@@ -88,6 +98,7 @@ export const ROLES = [
 ];
 
 export const SUBSCRIBER_PACKAGES = new Set(['webex_calling', 'webex_meetings', 'webex_suite', 'webex_voice', 'cx_essentials', 'webex_calling_standard']);
+/** Calling-enabled packages: the Wholesale API wants a number or an extension with them. */
 export const CALLING = new Set(['webex_calling', 'webex_calling_standard', 'webex_suite', 'webex_voice', 'cx_essentials']);
 
 export const BASIC_LICENCES = ['Basic Messaging', 'Basic Space Meetings', 'Call on Webex (1:1 call, non-PSTN)'];
@@ -113,7 +124,7 @@ export class FakeState {
     const org: FakeOrg = {
       id: webexId('ORGANIZATION'),
       name,
-      locations: locations.map((n) => ({ id: webexId('LOCATION'), name: n })),
+      locations: locations.map((n) => ({ id: webexId('LOCATION'), name: n, timeZone: 'Europe/Amsterdam', preferredLanguage: 'en_us', address: { address1: 'Main Street 1', city: 'Amsterdam', postalCode: '1000 AA', country: 'NL' } })),
       licenses: [
         ...(basic ? BASIC_LICENCES.map((n) => ({ id: webexId('LICENSE'), name: n, totalUnits: 100_000, consumedUnits: 0 })) : []),
         ...sites.map((s) => ({ id: webexId('LICENSE'), name: 'Meeting - Webex Meetings Suite', siteUrl: s, totalUnits: 100_000, consumedUnits: 0 })),
@@ -125,13 +136,23 @@ export class FakeState {
   }
 
   /** A provisioned customer with its organisation and its full admin (a subscriber too). */
-  seedCustomer(seed: { id?: string; name: string; locations: readonly string[]; sites: readonly string[]; adminEmail: string; adminPackage?: string }): { customerId: string; org: FakeOrg } {
+  seedCustomer(seed: { id?: string; name: string; locations: readonly string[]; sites: readonly string[]; adminEmail: string; adminPackage?: string; subPartnerOrgId?: string }): { customerId: string; org: FakeOrg } {
     const org = this.createOrg(seed.name, seed.locations, seed.sites);
     const customerId = seed.id ?? webexId('CUSTOMER');
-    this.customers.set(customerId, { id: customerId, orgId: org.id, externalId: `ext-${customerId}`, status: 'provisioned', packages: ['webex_suite', 'webex_calling', 'webex_meetings', 'webex_voice'] });
-    const admin = this.addPerson(org, seed.adminEmail, { firstName: 'Customer', lastName: 'Admin', displayName: 'Customer Admin' });
+    this.customers.set(customerId, {
+      id: customerId,
+      orgId: org.id,
+      externalId: `ext-${customerId}`,
+      status: 'provisioned',
+      packages: ['webex_suite', 'webex_calling', 'webex_meetings', 'webex_voice'],
+      address: { addressLine1: 'Main Street 1', city: 'Amsterdam', zipOrPostalCode: '1000 AA', country: 'NL' },
+      ...(seed.subPartnerOrgId && { subPartnerOrgId: seed.subPartnerOrgId }),
+    });
+    const pkg = seed.adminPackage ?? 'webex_suite';
+    const admin = this.addPerson(org, seed.adminEmail, { firstName: 'Customer', lastName: 'Admin', displayName: 'Customer Admin', calling: CALLING.has(pkg) });
+    if (admin.calling) admin.locationId = org.locations[0]?.id;
     admin.roles.push(FULL_ADMIN_ROLE_ID);
-    this.addSubscriber(customerId, seed.adminEmail, seed.adminPackage ?? 'webex_suite', admin.id);
+    this.addSubscriber(customerId, seed.adminEmail, pkg, admin.id);
     return { customerId, org };
   }
 
@@ -171,6 +192,13 @@ export class FakeState {
     return undefined;
   }
 
+  /** The person of the organisation with this e-mail (a person stays when its subscriber is removed). */
+  personByEmail(org: FakeOrg, email: string): FakePerson | undefined {
+    const e = email.toLowerCase();
+    for (const p of org.people.values()) if (p.emails.includes(e)) return p;
+    return undefined;
+  }
+
   personById(id: string): FakePerson | undefined {
     for (const org of this.orgs.values()) {
       const p = org.people.get(id);
@@ -179,12 +207,16 @@ export class FakeState {
     return undefined;
   }
 
-  /** Who else in the org already has this extension in this location / this number. */
-  conflict(org: FakeOrg, self: string | undefined, extension: string | undefined, locationId: string | undefined, phone: string | undefined): { errorCode: number; description: string } | undefined {
+  /**
+   * Who else in the org already has this extension in this location / this number. The words
+   * are Webex Calling's; the API's error codes for them are not published (WXC-4201/4202 are
+   * audit-event codes), so the answer carries none.
+   */
+  conflict(org: FakeOrg, self: string | undefined, extension: string | undefined, locationId: string | undefined, phone: string | undefined): { description: string } | undefined {
     for (const p of org.people.values()) {
       if (p.id === self) continue;
-      if (extension && locationId && p.extension === extension && p.locationId === locationId) return { errorCode: 4202, description: 'The Extension is already in use.' };
-      if (phone && p.phoneNumbers?.some((n) => n.value === phone)) return { errorCode: 4201, description: 'The phone number is already in use.' };
+      if (extension && locationId && p.extension === extension && p.locationId === locationId) return { description: 'The Extension is already in use.' };
+      if (phone && p.phoneNumbers?.some((n) => n.value === phone)) return { description: 'The phone number is already in use.' };
     }
     return undefined;
   }
