@@ -56,7 +56,10 @@ export interface Backend {
    */
   findUsers(customerId: string, emails: readonly string[]): Promise<Map<string, DirectoryUser>>;
 
-  /** Applies one operation. Never rejects for a refused change: returns an error result. */
+  /**
+   * Applies one operation. Never rejects for a refused change: returns an error result. Rejects
+   * with `TargetUnavailable` when the target can no longer be used at all (a refused token).
+   */
   apply(op: Operation): Promise<OperationResult>;
 
   /**
@@ -86,6 +89,16 @@ export interface Backend {
   listUsers(customerId: string, onUser: (user: DirectoryUser) => void): Promise<void>;
 
   close(): Promise<void>;
+}
+
+/**
+ * The target as a whole can no longer be used (Webex: the token was refused, HTTP 401). `apply`
+ * rejects with it instead of returning a row's error: it is never a row's final status. The
+ * import stops the run where it is, resumable, and a later run with a valid token goes on.
+ */
+export class TargetUnavailable extends Error {
+  override readonly name = 'TargetUnavailable';
+  readonly code = 'TARGET_UNAVAILABLE';
 }
 
 /** How many e-mails one `findUsers` call may carry (Webex pages hold at most 100). */

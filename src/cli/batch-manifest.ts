@@ -30,6 +30,7 @@ const EntryOptions = z.strictObject({
   out: z.string().min(1),
   delimiter: z.enum(['comma', 'semicolon', 'tab']),
   headerMap: z.string().min(1),
+  sheet: z.string().min(1),
   keepRuns: count,
   keepDays: count,
 }).partial();

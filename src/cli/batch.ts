@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import pLimit from 'p-limit';
 import type { Argv, CommandModule } from 'yargs';
 import { AdaptiveLimiter } from '../backends/webex/limiter.js';
-import { RunRefused } from '../domain/codes.js';
+import { RunRefused, RunStopped } from '../domain/codes.js';
+import { describeFault } from '../domain/faults.js';
 import type { Counts, RunSummary } from '../journal/types.js';
 import { countsOf } from '../reports/summary.js';
 import { resolveDbPath } from '../db/open.js';
@@ -13,6 +15,8 @@ import { EXIT } from './exit-codes.js';
 import { createLogger, outcomeLine } from './log.js';
 import { progressDisplay } from './progress-display.js';
 import { exitCodeOf, importWith, type BackendArgs, type ImportArgs } from './users.js';
+import { exitCodeFor, resumeCommand } from './problem.js';
+import { whileStoppable, type StopCheck } from './signals.js';
 
 /**
  * `bulkhub batch MANIFEST`: many customers in one job. Each entry is an ordinary import (the
@@ -41,9 +45,14 @@ export interface EntryOutcome {
   customer: string;
   file: string;
   exitCode: number;
-  /** The run's outcome, or `failed` when it stopped before it had one (the refusal says why). */
-  outcome: RunSummary['outcome'] | 'failed';
+  /**
+   * The run's outcome; `failed` when it was refused before it had one, `stopped` when a fault or
+   * a signal stopped it part-way (resumable: `resume`), `not-started` when the batch was stopped first.
+   */
+  outcome: RunSummary['outcome'] | 'failed' | 'stopped' | 'not-started';
   runId?: string;
+  /** The command that resumes a stopped entry. */
+  resume?: string;
   counts?: Counts;
   reports?: string;
   refusal?: { code: string; message: string };
@@ -55,7 +64,7 @@ export interface BatchSummary {
   backend: string;
   dryRun: boolean;
   exitCode: number;
-  /** Entries by outcome, and the counts of every row of every entry. */
+  /** Entries by outcome (`failed`: refused before a run, stopped part-way, or not started), and the counts of every row of every entry. */
   totals: { entries: number; completed: number; refused: number; failed: number } & Counts;
   entries: EntryOutcome[];
 }
@@ -77,7 +86,7 @@ export const batchCommand: CommandModule<GlobalArgs, BatchArgs> = {
       .example('$0 batch nightly.json --dry-run', 'plan every entry, change nothing')
       .epilogue(
         'Manifest: {"parallel": 2, "defaults": {"mode": "add-only"}, "entries": [{"customer": "acme", "file": "acme.csv", "out": "reports/acme"}]}.\n' +
-          'Entry keys: customer, file (required); mode, dryRun, allowRemovals, out, delimiter, headerMap, keepRuns, keepDays. Paths are relative to the manifest.\n' +
+          'Entry keys: customer, file (required); mode, dryRun, allowRemovals, out, delimiter, headerMap, sheet, keepRuns, keepDays. Paths are relative to the manifest.\n' +
           'Exit code: the highest of the entries\' (0 all ok, 1 some rows have errors, 2 an entry applied nothing).',
       ) as unknown as Argv<BatchArgs>,
   handler: (argv) => runCommand(() => runBatch(argv)),
@@ -92,12 +101,16 @@ async function runBatch(argv: BatchArgs): Promise<number> {
   logger.info({ manifest: argv.manifest, entries: manifest.entries.length, parallel, backend: argv.backend }, `batch of ${manifest.entries.length} customers, ${parallel} at a time`);
 
   const limit = pLimit(parallel);
-  const entries = await Promise.all(manifest.entries.map((entry, i) => limit(() => runEntry(argv, entry, i, logger, limiter, parallel))));
+  // One stop for the whole batch: a signal stops the running entries at their next safe point, and starts no other.
+  const onSignal = (signal: NodeJS.Signals): void =>
+    logger.warn({ signal }, `${signal}: stopping the running entries at their next safe point and starting no other (send it again to stop at once)`);
+  const entries = await whileStoppable(onSignal, (stop) =>
+    Promise.all(manifest.entries.map((entry, i) => limit(() => runEntry(argv, entry, i, logger, limiter, parallel, stop)))));
   const summary = combine(argv, entries);
   if (argv.summary) writeFileSync(argv.summary, `${JSON.stringify(summary, null, 2)}\n`);
   if (!argv.quiet || argv.json) print(argv, summary, describe(summary));
   const t = summary.totals;
-  const failed = summary.entries.filter((e) => e.exitCode === EXIT.NOT_APPLIED).map((e) => e.customer);
+  const failed = summary.entries.filter((e) => e.exitCode >= EXIT.NOT_APPLIED).map((e) => e.customer);
   outcomeLine(argv, summary.exitCode,
     `batch ${summary.manifest}: ${t.entries} customers, ${t.completed} completed, ${t.refused} refused, ${t.failed} failed; ${t.rows} rows, ${t.errors} errors (exit ${summary.exitCode})`,
     {
@@ -111,8 +124,14 @@ async function runBatch(argv: BatchArgs): Promise<number> {
   return summary.exitCode;
 }
 
-async function runEntry(argv: BatchArgs, entry: ManifestEntry, index: number, parent: ReturnType<typeof createLogger>, limiter: AdaptiveLimiter | undefined, parallel: number): Promise<EntryOutcome> {
+async function runEntry(argv: BatchArgs, entry: ManifestEntry, index: number, parent: ReturnType<typeof createLogger>, limiter: AdaptiveLimiter | undefined,
+  parallel: number, stop: StopCheck): Promise<EntryOutcome> {
   const logger = parent.child({ entry: index + 1, customer: entry.customer });
+  const base = { customer: entry.customer, file: entry.file };
+  const signal = stop();
+  if (signal) {
+    return { ...base, exitCode: EXIT.SIGNAL_BASE + (constants.signals[signal] ?? 0), outcome: 'not-started', refusal: { code: 'INTERRUPTED', message: `not started: the batch was stopped by ${signal}` } };
+  }
   const args: ImportArgs = {
     ...argv,
     file: entry.file,
@@ -123,24 +142,31 @@ async function runEntry(argv: BatchArgs, entry: ManifestEntry, index: number, pa
     out: entry.out,
     delimiter: entry.delimiter,
     headerMap: entry.headerMap,
+    sheet: entry.sheet,
     keepRuns: entry.keepRuns ?? argv.keepRuns,
     keepDays: entry.keepDays ?? argv.keepDays,
     resume: undefined,
     precheck: false,
   };
-  const base = { customer: entry.customer, file: entry.file };
   try {
     // Entries side by side share stderr: progress comes as log lines naming the entry, never as a redrawn bar.
-    const result = await importWith(args, { logger, progress: progressDisplay(logger, { quiet: argv.quiet, lines: parallel > 1 }), ...(limiter && { limiter }) });
+    const result = await importWith(args, { logger, progress: progressDisplay(logger, { quiet: argv.quiet, lines: parallel > 1 }), stop, ...(limiter && { limiter }) });
     return outcomeOf(base, result.summary, result.reports.dir);
   } catch (error) {
     const refused = error as RunRefused & { summary?: RunSummary; reports?: { dir: string } };
     if (refused instanceof RunRefused && refused.summary) return outcomeOf(base, refused.summary, refused.reports?.dir);
-    const refusal = error instanceof RunRefused
-      ? { code: error.code, message: error.message }
-      : { code: 'FAILED', message: error instanceof Error ? error.message : String(error) };
-    logger.error({ code: refusal.code, ...(error instanceof RunRefused ? {} : { err: error }) }, `entry ${index + 1} (${entry.customer}) stopped: ${refusal.code}: ${refusal.message}`);
-    return { ...base, exitCode: EXIT.NOT_APPLIED, outcome: 'failed', refusal };
+    // The same words and exit code as the command alone would give (problem.ts), without ending the batch.
+    const refusal = error instanceof RunRefused || error instanceof RunStopped ? { code: error.code, message: error.message } : describeFault(error);
+    const resume = error instanceof RunStopped ? resumeCommand(error, argv.db) : undefined;
+    logger.error({ code: refusal.code, ...(error instanceof RunStopped && { runId: error.runId, resume }), ...(error instanceof RunRefused || error instanceof RunStopped ? {} : { err: error }) },
+      `entry ${index + 1} (${entry.customer}) stopped: ${refusal.code}: ${refusal.message}`);
+    return {
+      ...base,
+      exitCode: exitCodeFor(error),
+      outcome: error instanceof RunStopped ? 'stopped' : 'failed',
+      refusal: { code: refusal.code, message: refusal.message },
+      ...(error instanceof RunStopped && { runId: error.runId, resume }),
+    };
   }
 }
 
@@ -160,8 +186,8 @@ function combine(argv: BatchArgs, entries: EntryOutcome[]): BatchSummary {
   const totals = { entries: entries.length, completed: 0, refused: 0, failed: 0, rows: 0, added: 0, modified: 0, removed: 0, unchanged: 0, warnings: 0, errors: 0, notApplied: 0 };
   for (const entry of entries) {
     if (entry.outcome === 'completed') totals.completed++;
-    else if (entry.outcome === 'failed') totals.failed++;
-    else totals.refused++;
+    else if (entry.outcome === 'refused' || entry.outcome === 'file-refused') totals.refused++;
+    else totals.failed++;
     for (const key of ['rows', 'added', 'modified', 'removed', 'unchanged', 'warnings', 'errors', 'notApplied'] as const) totals[key] += entry.counts?.[key] ?? 0;
   }
   return {

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
-import { RunRefused } from '../domain/codes.js';
 import { openDb, resolveDbPath, type Db, type OpenOptions } from '../db/open.js';
 import { EXIT } from './exit-codes.js';
+import { reportFailure, type FailureContext } from './problem.js';
 
 /** Options every command understands. */
 export interface GlobalArgs {
@@ -34,21 +34,15 @@ export function openDbFromArgs(args: GlobalArgs, options?: OpenOptions): Db {
 }
 
 /**
- * Runs a command body and turns its outcome into an exit code: a `RunRefused` prints its
- * message on stderr and exits 2; anything unexpected is re-thrown so it is never swallowed.
+ * Runs a command body and turns its outcome into an exit code. Whatever it throws is printed
+ * by the one handler (problem.ts): one line, a stable code, the exit code the README gives.
  */
-export async function runCommand(body: () => Promise<number | void>): Promise<void> {
+export async function runCommand(body: () => Promise<number | void>, context: FailureContext = {}): Promise<void> {
   try {
     const code = await body();
     process.exitCode = code ?? EXIT.OK;
   } catch (error) {
-    if (error instanceof RunRefused) {
-      const where = error.line !== undefined ? ` (line ${error.line}${error.column ? `, column "${error.column}"` : ''})` : '';
-      process.stderr.write(`bulkhub: ${error.code}: ${error.message}${where}\n`);
-      process.exitCode = EXIT.NOT_APPLIED;
-      return;
-    }
-    throw error;
+    process.exitCode = reportFailure(error, context);
   }
 }
 

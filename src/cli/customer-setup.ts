@@ -38,7 +38,7 @@ export const setupCommand: CommandModule<GlobalArgs, SetupArgs> = {
       .option('out', { type: 'string', describe: 'Folder for the reports and the users file with the assigned numbers', defaultDescription: './bulkhub-reports/setup-<customer>-<time>/' })
       .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' })
       .example('$0 customers setup cust-k3v9q2xa --locations branches.csv --users users.csv --number-pool +46313000100-+46313000199', ''),
-  handler: (argv: ArgumentsCamelCase<SetupArgs>) => runCommand(() => setUp(argv)),
+  handler: (argv: ArgumentsCamelCase<SetupArgs>) => runCommand(() => setUp(argv), { db: argv.db }),
 };
 
 async function setUp(argv: SetupArgs): Promise<number> {

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { jsonOnStderr } from './problem.js';
 
 export interface LogOptions {
   level?: string;
@@ -18,7 +19,7 @@ export function createLogger(options: LogOptions = {}): Logger {
     base: undefined,
     redact: { paths: ['token', '*.token', 'authorization', '*.authorization', '*.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
   };
-  if (process.stderr.isTTY) {
+  if (!jsonOnStderr()) {
     return pino(base, pretty({ destination: 2, sync: true, colorize: !process.env.NO_COLOR, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }));
   }
   return pino(base, pino.destination({ fd: 2, sync: true }));

@@ -16,6 +16,8 @@ import { templatesCommand } from './templates.js';
 import { outboxCommand } from './outbox.js';
 import { batchCommand } from './batch.js';
 import { withSettings } from './settings.js';
+import { printProblem, reportFailure, setShowStacks } from './problem.js';
+import { handleStopSignals } from './signals.js';
 
 /** The one place that knows every command. Each noun lives in its own module. */
 export async function main(argv: string[]): Promise<void> {
@@ -33,18 +35,21 @@ export async function main(argv: string[]): Promise<void> {
     .command(withoutPublicApi(servicesCommand, 'setting up Meetings and Calling for an order'))
     .command(withoutPublicApi(templatesCommand, 'onboarding templates'))
     .command(outboxCommand)
+    .middleware((argv) => setShowStacks((argv.logLevel as string | undefined) ?? process.env.BULKHUB_LOG_LEVEL))
     .demandCommand(1, 'Name a command; see bulkhub --help.')
     .strict()
     .recommendCommands()
     .epilogue(
       'Exit codes: 0 every row ok (warnings allowed); 1 the run finished and some rows have status error; ' +
-        '2 nothing could be applied (file-level problem, removal guard, bad arguments, unreachable target).',
+        '2 nothing could be applied (file-level problem, removal guard, bad arguments, unreachable target, a fault found before the first change); ' +
+        '3 stopped part-way by a fault (disk full, database unwritable, token refused): resume with the printed command; ' +
+        '129/130/143 stopped by SIGHUP/SIGINT/SIGTERM at a safe point: resume with the printed command.',
     )
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
       // yargs' own errors (a config file it could not read) are bad arguments too; others are ours.
       if (error && error.name !== 'YError') throw error;
-      process.stderr.write(`bulkhub: BAD_ARGUMENTS: ${message ?? error?.message}\nRun with --help for usage.\n`);
+      printProblem({ code: 'BAD_ARGUMENTS', message: message ?? error?.message ?? 'The command line is not valid.', hint: 'Run with --help for usage.' });
       process.exit(EXIT.NOT_APPLIED);
     })
     .completion('completion', 'Print a bash or zsh completion script: bulkhub completion >> ~/.bashrc')
@@ -54,4 +59,21 @@ export async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
-await main(hideBin(process.argv));
+/**
+ * The top-level handler: whatever escapes a command (or a stray promise) is printed as one line
+ * with its code, never as a bare stack, and ends with the README's exit code. A reader that
+ * closes stdout early (`bulkhub runs list | head -1`) ends the output quietly.
+ */
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
+  process.exit(reportFailure(error));
+});
+const fatal = (error: unknown): never => process.exit(reportFailure(error));
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+handleStopSignals();
+try {
+  await main(hideBin(process.argv));
+} catch (error) {
+  process.exitCode = reportFailure(error);
+}

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { migrateJournal } from '../journal/schema.js';
-import { listRuns, requireRun, type RunRecord } from '../journal/runs.js';
+import { abandonRun, listRuns, requireRun, type RunRecord } from '../journal/runs.js';
 import { countsOf } from '../reports/summary.js';
 import { RunRows } from '../journal/rows.js';
 import { inDatabase } from '../db/open.js';
@@ -92,10 +92,41 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
         ...(run.summary?.refusal ? [`  refused    ${run.summary.refusal.code}: ${run.summary.refusal.message}`] : []),
         `  reports    ${run.outDir}`,
         `  database   ${db.name}`,
-        ...(['ingesting', 'planned', 'applying'].includes(run.state) ? [`  unfinished: finish it with "bulkhub users import ${run.inputFile} --customer ${run.customerId} --resume ${run.id}"`] : []),
+        ...(['ingesting', 'planned', 'applying'].includes(run.state)
+          ? [
+              `  unfinished: finish it with "bulkhub users import ${run.inputFile} --customer ${run.customerId}${run.backend === 'sqlite' ? '' : ` --backend ${run.backend}`} --resume ${run.id}"`,
+              `              or close it with "bulkhub runs abandon ${run.id}"`,
+            ]
+          : []),
       ];
       print(argv, { ...publicRun(run), database: db.name, counts, lineStates: Object.fromEntries(states.map((s) => [s.state, s.n])) }, lines.join('\n'));
       db.close();
+    }),
+};
+
+const abandonCommand: CommandModule<GlobalArgs, ShowArgs> = {
+  command: 'abandon <run-id>',
+  describe: 'Close an unfinished run that will not be resumed (it then no longer shows as unfinished)',
+  builder: (y) =>
+    y
+      .positional('run-id', { type: 'string', demandOption: true, describe: 'Id from "runs list"' })
+      .epilogue(
+        'The lines the run applied stay applied. Lines it had sent and not yet recorded may or may not have reached the target: ' +
+          'importing the file again plans them against what the target now holds. A run another process is applying right now is refused.',
+      ) as unknown as Argv<ShowArgs>,
+  handler: (argv) =>
+    runCommand(async () => {
+      const db = openDbFromArgs(argv);
+      try {
+        migrateJournal(db);
+        const before = requireRun(db, argv.runId);
+        const run = abandonRun(db, argv.runId);
+        const tally = new RunRows(db, run.id).tally();
+        const done = tally.rows - tally.pending - tally.inFlight;
+        print(argv, publicRun(run), `Run ${run.id} (${before.state}) abandoned: ${done} of ${tally.rows} lines had been done; the rest will not be applied by it.`);
+      } finally {
+        db.close();
+      }
     }),
 };
 
@@ -129,7 +160,7 @@ const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
 export const runsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'runs <command>',
   describe: 'The history of import runs (the run journal)',
-  builder: (y) => y.command(listCommand).command(showCommand).command(reportCommand).command(pruneCommand).demandCommand(1) as Argv<GlobalArgs>,
+  builder: (y) => y.command(listCommand).command(showCommand).command(reportCommand).command(abandonCommand).command(pruneCommand).demandCommand(1) as Argv<GlobalArgs>,
   handler: () => {},
 };
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import type { Logger } from 'pino';
 import type { Backend } from '../backends/port.js';
@@ -21,6 +22,7 @@ import { MOVE_DEFAULTS } from '../backends/webex/moves.js';
 import { progressDisplay } from './progress-display.js';
 import type { Progress } from '../import/progress.js';
 import type { AdaptiveLimiter } from '../backends/webex/limiter.js';
+import { whileStoppable, type StopCheck } from './signals.js';
 import { errorTable, listErrors, moreErrors } from './error-table.js';
 import { RunRows } from '../journal/rows.js';
 
@@ -35,9 +37,11 @@ export interface ImportArgs extends BackendArgs {
   customer: string;
   dryRun?: boolean;
   out?: string;
-  mode: 'add-remove' | 'add-only';
+  mode?: 'add-remove' | 'add-only';
   allowRemovals?: boolean;
   resume?: string;
+  newRun?: boolean;
+  replaceReports?: boolean;
   delimiter?: string;
   reportDelimiter?: string;
   headerMap?: string;
@@ -58,17 +62,26 @@ function importOptions<T>(y: Argv<T>) {
     .option('out', { type: 'string', describe: 'Folder for results.csv, errors.csv and summary.json', defaultDescription: './bulkhub-reports/<run id>/' })
     .option('mode', {
       choices: ['add-remove', 'add-only'] as const,
-      default: 'add-remove' as const,
+      defaultDescription: 'add-remove',
       describe: 'add-remove honours FALSE (removes basic licences; all packages FALSE removes the user); add-only ignores every FALSE',
     })
     .option('allow-removals', { type: 'boolean', describe: 'Apply even when the file removes more than 10 users and more than 10% of the customer' })
-    .option('resume', { type: 'string', describe: 'Finish an unfinished run (re-running the same file does this too)' })
+    .option('resume', {
+      type: 'string',
+      describe: 'Finish an unfinished run as it was started (re-running the same file with the same options does this too); --out may name a new report folder',
+    })
+    .option('new-run', {
+      type: 'boolean',
+      describe: 'Start a new run even though this file has an unfinished run (left as it is; close it with "runs abandon RUN_ID")',
+      conflicts: 'resume',
+    })
+    .option('replace-reports', { type: 'boolean', describe: 'Replace the reports of another run in --out (never done otherwise)' })
     .option('delimiter', { type: 'string', describe: 'Field delimiter: comma, semicolon or tab', defaultDescription: 'sniffed from the header line' })
     .option('report-delimiter', { type: 'string', describe: 'Delimiter of results.csv and errors.csv: comma, semicolon or tab', defaultDescription: "the input file's" })
     .option('sheet', { type: 'string', describe: "A workbook's sheet to read, by name", defaultDescription: 'the first visible sheet' })
     .option('report-format', {
       choices: ['csv', 'xlsx'] as const,
-      default: 'csv' as const,
+      defaultDescription: 'csv (a resumed run keeps its own)',
       describe: 'xlsx also writes results.xlsx and errors.xlsx (text cells; errors.xlsx imports back like errors.csv)',
     })
     .option('header-map', { type: 'string', describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
@@ -88,7 +101,7 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
       .example('$0 users import samples/clean-add.csv --customer acme', 'add the users of a file')
       .example('$0 users import nightly.csv --customer acme --dry-run', 'see what would change')
       .example('$0 users import errors.csv --customer acme', 'feed a fixed error report back in') as Argv<ImportArgs>,
-  handler: (argv) => runCommand(() => importUsers(argv)),
+  handler: (argv) => runCommand(() => importUsers(argv), { db: argv.db }),
 };
 
 const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
@@ -96,7 +109,7 @@ const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
   describe: 'Same as "import --dry-run": every check and the full plan, nothing changed (with --backend webex also the rules Webex enforces beyond seed 004)',
   builder: (y) =>
     importOptions(y).option('precheck', { type: 'boolean', describe: 'With --backend webex: ask Webex to validate every planned add' }) as Argv<ImportArgs>,
-  handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true })),
+  handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true }), { db: argv.db }),
 };
 
 interface ExportArgs extends BackendArgs {
@@ -143,8 +156,10 @@ async function importUsers(argv: ImportArgs): Promise<number> {
     report(argv, s, r, result);
     printFirstErrors(argv, db, s, r);
   };
+  const onSignal = (signal: NodeJS.Signals): void =>
+    logger.warn({ signal }, `${signal}: stopping at the next safe point, with nothing half-done (send it again to stop at once)`);
   try {
-    ({ summary, reports } = await importWith(argv, { logger, progress, onSummary: shown }));
+    ({ summary, reports } = await whileStoppable(onSignal, (stop) => importWith(argv, { logger, progress, onSummary: shown, stop })));
   } catch (error) {
     const refused = error as RunRefused & { reports?: ReportPaths; summary?: RunSummary };
     if (!(refused instanceof RunRefused && refused.summary && refused.reports)) throw error;
@@ -186,6 +201,8 @@ export interface ImportDeps {
   limiter?: AdaptiveLimiter;
   /** Called once the run has its summary (also when it was refused), while its journal is still open. */
   onSummary?: (db: Db, summary: RunSummary, reports: ReportPaths, result?: ImportResult) => void;
+  /** Asked at the run's safe points: a signal stops it there, resumable (signals.ts). */
+  stop?: StopCheck;
 }
 
 /**
@@ -218,6 +235,7 @@ export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<Im
     throw error;
   }
   try {
+    const extraAliases = argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined;
     const result = await runImport({
       file: argv.file,
       customerId: argv.customer,
@@ -225,12 +243,14 @@ export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<Im
       backend,
       mode: argv.mode,
       dryRun: argv.dryRun ?? false,
-      allowRemovals: argv.allowRemovals ?? false,
+      allowRemovals: argv.allowRemovals,
       resumeRunId: argv.resume,
+      newRun: argv.newRun ?? false,
+      replaceReports: argv.replaceReports ?? false,
       outDir: argv.out,
       delimiter,
       reportDelimiter,
-      extraAliases: argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined,
+      extraAliases,
       sheet: argv.sheet,
       reportFormat: argv.reportFormat,
       concurrency: argv.concurrency,
@@ -238,6 +258,7 @@ export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<Im
       retention,
       logger,
       progress: deps.progress,
+      ...(deps.stop && { stop: deps.stop }),
     });
     deps.onSummary?.(db, result.summary, result.reports, result);
     return result;
@@ -290,6 +311,8 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
   const s = summary;
   const what = s.dryRun ? 'Dry run' : 'Run';
   const verb = s.dryRun ? 'would be ' : '';
+  // Name only the files that were written (a refused file gets summary.json and the review page alone; workbooks only when asked for).
+  const written = Object.fromEntries(Object.entries(reports).filter(([key, path]) => key === 'dir' || existsSync(path))) as Partial<ReportPaths>;
   const lines = [
     `${what} ${s.runId}${result?.resumed ? ' (resumed)' : ''}: ${s.outcome === 'completed' ? 'completed' : 'NOTHING APPLIED'}`,
     `  ${s.rows} rows: ${s.added} ${verb}added, ${s.modified} ${verb}modified, ${s.removed} ${verb}removed, ${s.unchanged} unchanged, ${s.warnings} warnings, ${s.errors} errors` +
@@ -298,9 +321,12 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
     `Database: ${s.database}`,
     `Reports: ${reports.dir}`,
     ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
-    ...(s.outcome === 'file-refused' || argv.reportFormat !== 'xlsx' ? [] : [`  results.xlsx and errors.xlsx  the same, as Excel workbooks (errors.xlsx imports back too)`]),
+    ...(written.resultsXlsx === undefined ? [] : [`  results.xlsx and errors.xlsx  the same, as Excel workbooks (errors.xlsx imports back too)`]),
     `  summary.json the counts`,
     `  report.html  the review page: open it in a browser`,
   ];
-  if (!argv.quiet || argv.json) print(argv, { ...summary, reports }, lines.join('\n'));
+  if (argv.json) print(argv, { ...summary, reports: written }, '');
+  else if (!argv.quiet) print(argv, {}, lines.join('\n'));
+  // Quiet still says, in one line, that a run did not go well; a refused run's line is the refusal on stderr.
+  else if (result && (s.errors > 0 || s.refusal)) print(argv, {}, `${what} ${s.runId}: ${s.refusal ? `NOTHING APPLIED (${s.refusal.code})` : `${s.errors} of ${s.rows} rows have errors`}; see ${s.refusal ? written.summary : reports.errors}`);
 }

@@ -156,11 +156,19 @@ function badTarget(text: string, target: string): RunRefused {
   );
 }
 
-const HeaderMapFile = z.record(z.string(), z.string());
+/** One entry of a header map file: header text → column; both strings. */
+const Entry = z.tuple([z.string(), z.string()]);
+
+/**
+ * At most this many entries and bytes: a header has at most 200 columns, and the map travels to
+ * the reader thread, whose memory is bounded (read-rows.ts).
+ */
+export const HEADER_MAP_LIMITS = { entries: 10_000, bytes: 1024 * 1024 };
 
 /**
  * Reads a `--header-map` file: a JSON object from a partner's header text to a column name or
- * key, e.g. `{ "Mobiel": "Phone Number" }`. Returns the entries with their targets as keys.
+ * key, e.g. `{ "Mobiel": "Phone Number" }`. Returns the entries with their targets as keys, in
+ * an object without a prototype, so a header text such as `__proto__` is an entry like any other.
  */
 export async function loadHeaderMapFile(path: string): Promise<Record<string, string>> {
   let text: string;
@@ -170,22 +178,29 @@ export async function loadHeaderMapFile(path: string): Promise<Record<string, st
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new RunRefused('BAD_HEADER_MAP', `The header map file ${path} cannot be read (${reason}).`);
   }
+  if (Buffer.byteLength(text) > HEADER_MAP_LIMITS.bytes) {
+    throw new RunRefused('BAD_HEADER_MAP', `The header map file ${path} is larger than ${HEADER_MAP_LIMITS.bytes / 1024} KiB; a header map names a few header texts, not a whole file.`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new RunRefused('BAD_HEADER_MAP', `The header map file ${path} is not valid JSON: ${(error as Error).message}.`);
   }
-  const parsed = HeaderMapFile.safeParse(json);
-  if (!parsed.success) {
-    throw new RunRefused(
-      'BAD_HEADER_MAP',
-      `The header map file ${path} must be one JSON object of "header text": "column" pairs, all strings ` +
-        `(${z.prettifyError(parsed.error).replace(/\n/g, ' ')}).`,
-    );
+  const shape = `must be one JSON object of "header text": "column" pairs, all strings`;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new RunRefused('BAD_HEADER_MAP', `The header map file ${path} ${shape}.`);
+  // Own entries, checked one by one: a schema for records skips a "__proto__" key (and so its value).
+  const entries = Object.entries(json);
+  if (entries.length > HEADER_MAP_LIMITS.entries) {
+    throw new RunRefused('BAD_HEADER_MAP', `The header map file ${path} has ${entries.length} entries; at most ${HEADER_MAP_LIMITS.entries} are read.`);
   }
-  const out: Record<string, string> = {};
-  for (const [text, target] of Object.entries(parsed.data)) {
+  const out = Object.create(null) as Record<string, string>;
+  for (const entry of entries) {
+    const parsed = Entry.safeParse(entry);
+    if (!parsed.success) {
+      throw new RunRefused('BAD_HEADER_MAP', `The header map file ${path} ${shape}: "${entry[0]}" maps to ${JSON.stringify(entry[1])}, which is not a string.`);
+    }
+    const [text, target] = parsed.data;
     if (headerKey(text) === '') throw new RunRefused('BAD_HEADER_MAP', `The header map file ${path} has an entry whose header text is empty.`);
     const key = resolveTarget(target);
     if (key === undefined) throw badTarget(text, target);

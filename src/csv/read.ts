@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse, type Options, type Parser } from 'csv-parse';
@@ -29,6 +30,8 @@ export interface OpenedCsv {
   records: AsyncIterable<CsvRecord>;
   /** Counters that grow while `records` is consumed. */
   stats: CsvStats;
+  /** SHA-256 (`sha256:` + hex) of every byte read: the whole file once `records` is exhausted. */
+  inputHash(): string;
 }
 
 export interface OpenCsvOptions {
@@ -62,11 +65,22 @@ export interface RawCsv {
 
 const MiB = 1024 * 1024;
 
+/** The largest record read, in characters (csv-parse's max_record_size): a runaway quote is refused past it. */
+export const MAX_RECORD_CHARS = MiB;
+
 /** Opens a user CSV: checks the file and its header, then streams the data rows. */
 export async function openCsv(path: string, options: OpenCsvOptions = {}): Promise<OpenedCsv> {
   const { handle, fileSize } = await openInput(path);
   const stream = handle.createReadStream({ highWaterMark: 64 * 1024 });
-  const raw = await readRecords(stream, { ...options, fileSize }).catch((error: unknown) => {
+  // Hashed as it is read: a pipe or a device gives its bytes once, and the hash must be of the bytes applied.
+  const hash = createHash('sha256');
+  async function* hashed(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of stream) {
+      hash.update(chunk as Buffer);
+      yield chunk as Buffer;
+    }
+  }
+  const raw = await readRecords(hashed(), { ...options, fileSize }).catch((error: unknown) => {
     stream.destroy();
     throw error;
   });
@@ -78,7 +92,7 @@ export async function openCsv(path: string, options: OpenCsvOptions = {}): Promi
     raw.close();
     throw error;
   }
-  return { header, delimiter: raw.delimiter, hadBom: raw.hadBom, records: raw.records, stats: raw.stats };
+  return { header, delimiter: raw.delimiter, hadBom: raw.hadBom, records: raw.records, stats: raw.stats, inputHash: () => `sha256:${hash.digest('hex')}` };
 }
 
 async function openInput(path: string): Promise<{ handle: FileHandle; fileSize: number }> {
@@ -99,7 +113,7 @@ async function openInput(path: string): Promise<{ handle: FileHandle; fileSize: 
  * from the header line, and reads the header record before returning.
  */
 export async function readRecords(source: AsyncIterable<Uint8Array>, options: ReadOptions = {}): Promise<RawCsv> {
-  const maxRecordBytes = options.maxRecordBytes ?? MiB;
+  const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_CHARS;
   const maxColumns = options.maxColumns ?? 200;
   const stats: CsvStats = { bytesRead: 0, fileSize: options.fileSize ?? 0, blankLines: 0, dataRows: 0 };
   const chunks = source[Symbol.asyncIterator]();

@@ -17,6 +17,7 @@ export const FILE_CODES = {
   DUPLICATE_COLUMN: 'Two header cells name the same column.',
   AMBIGUOUS_DELIMITER: 'The header line does not tell which delimiter the file uses.',
   BAD_HEADER_MAP: 'The --header-map file is not valid.',
+  READER_FAILED: 'The reading of the file stopped (out of memory or a crash of the reader); nothing was applied.',
   NOT_A_WORKBOOK: 'The file is a ZIP archive but not a readable Excel workbook (.xlsx): damaged, or another format.',
   SHEET_NOT_FOUND: 'The workbook has no sheet of the name --sheet gives.',
   FORMULA_WITHOUT_VALUE: 'A cell holds a formula with no saved result (bulkhub never runs formulas).',
@@ -67,6 +68,24 @@ export const RUN_CODES = {
   BAD_ARGUMENTS: 'The command line is not valid.',
   TARGET_UNAVAILABLE: 'The target cannot be reached.',
   NO_PUBLIC_API: 'Webex has no public API for this command (a Partner Hub or Control Hub wizard); it works only on the embedded directory.',
+  RUN_OPTIONS_DIFFER: 'An unfinished run of this file was started with other options: resume it as it was (--resume RUN_ID) or start a new run (--new-run).',
+  REPORTS_EXIST: 'The --out folder already holds reports of another run; they are never overwritten silently.',
+} as const;
+
+/**
+ * Faults of the environment: the disk, the database file, the machine. Found before the first
+ * change they refuse the command (exit 2); once a run has begun they stop it, unfinished and
+ * resumable (exit 3, or 128 + the signal's number for INTERRUPTED).
+ */
+export const FAULT_CODES = {
+  STORAGE_FULL: 'No space left on the disk of the database or the report folder (or a disk quota was reached).',
+  NOT_WRITABLE: 'The database, its folder or the report folder cannot be written (a read-only file system, or permissions).',
+  NOT_A_BULKHUB_DATABASE: "The --db file is not a SQLite database, or is another application's: bulkhub writes nothing into it.",
+  DATABASE_CORRUPT: 'The database file is damaged.',
+  DATABASE_BUSY: 'Another process kept the database locked for too long.',
+  IO_ERROR: 'The disk reported an input/output error.',
+  INTERRUPTED: 'Stopped by SIGINT, SIGTERM or SIGHUP at the next safe point; the run resumes where it stopped.',
+  INTERNAL_ERROR: 'Something unexpected stopped the command (a defect of bulkhub); --log-level debug shows where.',
 } as const;
 
 /**
@@ -104,8 +123,9 @@ export type RowCode = keyof typeof ROW_CODES;
 export type WarningCode = keyof typeof WARNING_CODES;
 export type RunCode = keyof typeof RUN_CODES;
 export type ProvisioningCode = keyof typeof PROVISIONING_CODES;
+export type FaultCode = keyof typeof FAULT_CODES;
 export type UpkeepCode = keyof typeof UPKEEP_CODES;
-export type Code = FileCode | RowCode | WarningCode | RunCode | ProvisioningCode | UpkeepCode;
+export type Code = FileCode | RowCode | WarningCode | RunCode | ProvisioningCode | FaultCode | UpkeepCode;
 
 /** A problem with one row (or, for file warnings, with the file). */
 export interface Issue {
@@ -131,7 +151,7 @@ export function rowWarning(code: WarningCode, message: string, column?: string):
  * run that cannot go on. The CLI turns it into exit code 2.
  */
 /** The codes a whole command can stop with (exit 2). Upkeep names a location or site it cannot find with the row codes. */
-export type RefusalCode = FileCode | RunCode | ProvisioningCode | UpkeepCode | Extract<RowCode, 'LOCATION_NOT_FOUND' | 'SITE_NOT_FOUND'>;
+export type RefusalCode = FileCode | RunCode | ProvisioningCode | FaultCode | UpkeepCode | Extract<RowCode, 'LOCATION_NOT_FOUND' | 'SITE_NOT_FOUND'>;
 
 export class RunRefused extends Error {
   readonly code: RefusalCode;
@@ -144,5 +164,28 @@ export class RunRefused extends Error {
     this.code = code;
     this.line = where.line;
     this.column = where.column;
+  }
+}
+
+/**
+ * A run that began and was stopped part-way by a fault (the disk, the database, the target
+ * refusing the token) or a signal. Nothing is half-done: every line is either recorded or will
+ * be settled against the target when the run is resumed. The CLI prints how to resume it.
+ */
+export class RunStopped extends Error {
+  readonly runId: string;
+
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+    /** The run, as much of it as the command that resumes it names. */
+    readonly run: { id: string; inputFile: string; customerId: string; backend: string },
+    /** Set when a signal stopped the run. */
+    readonly signal?: NodeJS.Signals,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RunStopped';
+    this.runId = run.id;
   }
 }

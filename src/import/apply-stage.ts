@@ -14,6 +14,10 @@ export interface ApplyOptions {
   /** Lines taken per round: marked in flight together, looked up together, finished together. */
   windowSize: number;
   progress: Progress;
+  /** Called between windows, where nothing is half-done: may throw to stop the run there (a signal). */
+  checkpoint?: () => void;
+  /** True once the run should stop: changes of the window not yet sent are left for the resume. */
+  stopping?: () => boolean;
 }
 
 /**
@@ -39,6 +43,7 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
   // Windows go forward in line order; a line never returns to pending, so a keyset is exact.
   let after = 0;
   for (;;) {
+    options.checkpoint?.();
     const window = rows.nextWindow(['pending', 'in_flight'], after, options.windowSize);
     if (window.length === 0) break;
     const before = done;
@@ -46,9 +51,11 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
     // A slow target takes long over a window: progress moves with every change, not once a window.
     const onApplied = () => options.progress.update(before + ++applied);
     const apply = async (): Promise<void> => {
-      const final = await applyWindow(window, backend, ctx, limit, onApplied);
+      const { final, failure } = await applyWindow(window, backend, ctx, limit, options.stopping ?? (() => false), onApplied);
       faultHook(++windows);
       rows.markDone(final);
+      // The target refused us (a token gone bad): what landed is recorded, the rest stays in flight.
+      if (failure !== undefined) throw failure;
     };
     if (together) await rows.atomically(apply);
     else {
@@ -62,34 +69,63 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
   options.progress.finish();
 }
 
-/** Looks a window's users up again, re-plans each line against that state and applies what is left to do. */
-async function applyWindow(window: readonly WorkRow[], backend: Backend, ctx: PlanContext, limit: ReturnType<typeof pLimit>, onApplied: () => void): Promise<FinalRow[]> {
+/**
+ * Looks a window's users up again, re-plans each line against that state and applies what is left
+ * to do. A line that was in flight when an earlier process of the run stopped keeps the action it
+ * was planned with: an add whose subscriber landed but whose licences did not is finished by a
+ * change, and is still reported as the add it is. Returns the lines whose outcome is known; a line
+ * whose change was not sent (the run is stopping) or whose target failed as a whole is left in
+ * flight, and `failure` says why the target failed.
+ */
+async function applyWindow(window: readonly WorkRow[], backend: Backend, ctx: PlanContext, limit: ReturnType<typeof pLimit>,
+  stopping: () => boolean, onApplied: () => void): Promise<{ final: FinalRow[]; failure?: unknown }> {
   const current = await lookUp(backend, ctx.customerId, window.map((r) => r.key));
   const final: FinalRow[] = [];
   const toApply: Array<{ row: WorkRow; op: Operation; action: FinalRow['action']; note?: string }> = [];
   for (const row of window) {
     const plan = planForTarget(backend, row.intent, current.get(row.key), ctx);
     const errors = plan.issues.filter((i) => i.severity === 'error');
-    if (plan.op) toApply.push({ row, op: plan.op, action: plan.action, ...(plan.note ? { note: plan.note } : {}) });
-    else if (row.state === 'in_flight' && plan.action === 'unchanged' && row.plannedAction !== 'unchanged') {
+    const resumed = row.state === 'in_flight' && row.plannedAction !== null && row.plannedAction !== 'unchanged';
+    if (plan.op) {
+      const note = resumed && plan.action !== row.plannedAction ? [plan.note, RESUMED_NOTE].filter(Boolean).join(' ') : plan.note;
+      toApply.push({ row, op: plan.op, action: resumed ? row.plannedAction! : plan.action, ...(note ? { note } : {}) });
+    } else if (resumed && plan.action === 'unchanged') {
       // An earlier process of this run applied it and was stopped before recording so.
-      final.push({ line: row.line, action: row.plannedAction ?? 'unchanged', issues: row.issues, note: 'Applied; confirmed against the target when the run was resumed.' });
+      final.push({ line: row.line, action: row.plannedAction!, issues: row.issues, note: 'Applied; confirmed against the target when the run was resumed.' });
     } else final.push({ line: row.line, action: plan.action, issues: [...row.issues, ...errors], ...(plan.note ? { note: plan.note } : {}) });
   }
-  const results = await applyOps(backend, toApply.map((t) => t.op), limit, onApplied);
-  toApply.forEach(({ row, action, note }, i) => final.push(finalFor(row, action, results[i]!, note)));
-  return final;
+  const { results, failure } = await applyOps(backend, toApply.map((t) => t.op), limit, stopping, onApplied);
+  toApply.forEach(({ row, action, note }, i) => {
+    const result = results[i];
+    if (result) final.push(finalFor(row, action, result, note));
+  });
+  return { final, ...(failure !== undefined && { failure }) };
 }
 
-/** One unit of work when the target offers it, else one change at a time with bounded concurrency. */
-function applyOps(backend: Backend, ops: Operation[], limit: ReturnType<typeof pLimit>, onApplied: () => void): Promise<OperationResult[]> {
-  if (ops.length === 0) return Promise.resolve([]);
-  if (backend.applyMany) return backend.applyMany(ops);
-  return Promise.all(ops.map((op) => limit(async () => {
-    const result = await backend.apply(op);
-    onApplied();
-    return result;
+const RESUMED_NOTE = 'An earlier process of this run had started it; it was finished when the run was resumed.';
+
+/**
+ * One unit of work when the target offers it, else one change at a time with bounded concurrency.
+ * Once the run is stopping or the target failed as a whole, changes not yet sent are not sent:
+ * their result is undefined and their lines stay in flight for the resume.
+ */
+async function applyOps(backend: Backend, ops: Operation[], limit: ReturnType<typeof pLimit>,
+  stopping: () => boolean, onApplied: () => void): Promise<{ results: Array<OperationResult | undefined>; failure?: unknown }> {
+  if (ops.length === 0) return { results: [] };
+  if (backend.applyMany) return { results: await backend.applyMany(ops) };
+  let failure: unknown;
+  const results = await Promise.all(ops.map((op) => limit(async () => {
+    if (failure !== undefined || stopping()) return undefined;
+    try {
+      const result = await backend.apply(op);
+      onApplied();
+      return result;
+    } catch (error) {
+      failure ??= error;
+      return undefined;
+    }
   })));
+  return { results, ...(failure !== undefined && { failure }) };
 }
 
 function finalFor(row: WorkRow, action: FinalRow['action'], result: OperationResult, planNote?: string): FinalRow {

@@ -18,6 +18,8 @@ export interface IngestOptions {
   /** The workbook's sheet to read. */
   sheet?: string;
   progress: Progress;
+  /** Called between batches: may throw to stop the run there (a signal), with nothing half-written. */
+  checkpoint?: () => void;
 }
 
 export interface IngestResult {
@@ -30,6 +32,8 @@ export interface IngestResult {
   unknownColumns: string[];
   blankLines: number;
   rows: number;
+  /** SHA-256 of the bytes read, in the same pass (`sha256:` + hex). */
+  inputHash: string;
   /** What the cross-row checks need of every line seen (see cross-checks.ts). */
   duplicates: DuplicateFinder;
 }
@@ -51,11 +55,12 @@ export async function ingest(rows: RunRows, options: IngestOptions): Promise<Ing
     duplicates.add(rows.add(batch.rows, batch.cells, options.keepIntent));
     count += batch.rows.length;
     options.progress.update(batch.bytesRead, count);
+    options.checkpoint?.();
   }
   options.progress.update(file.end.bytesRead, count);
   options.progress.finish();
   return {
     format: file.format, ...(file.sheet === undefined ? {} : { sheet: file.sheet }), header: file.header, columns: file.columns,
-    delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, duplicates,
+    delimiter: file.delimiter, unknownColumns: file.unknownColumns, blankLines: file.end.blankLines, rows: count, inputHash: file.end.inputHash, duplicates,
   };
 }

@@ -1,5 +1,5 @@
 import type { Delimiter } from '../csv/sniff.js';
-import type { Issue, RefusalCode } from '../domain/codes.js';
+import type { Issue, RunRefused } from '../domain/codes.js';
 import type { ImportMode } from '../domain/row.js';
 import type { Intent } from '../domain/user.js';
 import type { InputFormat } from './row-source.js';
@@ -8,7 +8,10 @@ import type { InputFormat } from './row-source.js';
 export interface ReadRequest {
   file: string;
   mode: ImportMode;
+  /** Lines per batch at most. */
   batchSize: number;
+  /** Characters of cells per batch at most (a batch ends early when its cells reach this). */
+  batchChars: number;
   delimiter?: Delimiter;
   extraAliases?: Record<string, string>;
   /** The workbook's sheet to read. */
@@ -30,9 +33,10 @@ export type ToMain =
    * an array of objects is cloned field by field, which cost more than the validating.
    */
   | { kind: 'rows'; rows: string; cells: string; bytesRead: number }
-  | { kind: 'end'; blankLines: number; bytesRead: number }
-  | { kind: 'refused'; code: RefusalCode; message: string; line?: number; column?: string }
-  | { kind: 'failed'; message: string };
+  /** `inputHash`: SHA-256 of every byte read, in the same pass (`sha256:` + hex). */
+  | { kind: 'end'; blankLines: number; bytesRead: number; inputHash: string }
+  | { kind: 'refused'; code: RunRefused['code']; message: string; line?: number; column?: string }
+  | { kind: 'failed'; message: string; stack?: string };
 
 /** Main thread → reader thread: a batch was taken, the reader may run further ahead. */
 export type ToReader = { kind: 'ack' };

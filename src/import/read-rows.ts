@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { MAX_RECORD_CHARS } from '../csv/read.js';
 import type { Delimiter } from '../csv/sniff.js';
 import { RunRefused } from '../domain/codes.js';
 import type { IngestedRow } from '../journal/rows.js';
@@ -20,7 +21,7 @@ export interface ValidatedFile {
   /** Validated rows in file order, a batch at a time; can be iterated once. */
   batches: AsyncIterable<ValidatedBatch>;
   /** Filled in when `batches` is exhausted. */
-  end: { blankLines: number; bytesRead: number };
+  end: { blankLines: number; bytesRead: number; inputHash: string };
 }
 
 /** Rows in file order, and their cells as the journal stores them (a JSON array, one entry per row). */
@@ -36,19 +37,28 @@ export interface ValidatedBatch {
  * was only freed by a full collection, which let the heap grow by 100 MB at a million lines.
  */
 const BATCH = 250;
-const READER_HEAP_MB = 48;
+/** Characters of cells per batch: a batch of long values ends early, so its texts stay small too. */
+const BATCH_CHARS = 1024 * 1024;
+
+/**
+ * The reader's heap, sized to what the limits allow it to hold at once: its own working set
+ * (48 MB measured at a million lines), plus, for the largest record (MAX_RECORD_CHARS) and the
+ * largest batch (BATCH_CHARS plus one record), their text as UTF-16 in the chunk buffers, the
+ * cells and the batch's JSON (four copies of two bytes a character).
+ */
+export const READER_HEAP_MB = 48 + Math.ceil(((MAX_RECORD_CHARS + BATCH_CHARS + MAX_RECORD_CHARS) * 2 * 4) / (1024 * 1024));
 
 /**
  * Starts the reader thread (read-worker.ts) on a file and waits for its header. A file-level
  * problem, found before the header or at line 900,000, arrives as the same `RunRefused` the
  * reading code threw, with its line and column.
  */
-export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize'>): Promise<ValidatedFile> {
+export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize' | 'batchChars'>, limits: { heapMb?: number } = {}): Promise<ValidatedFile> {
   const worker = new Worker(readerScript(), {
-    workerData: { ...request, batchSize: BATCH } satisfies ReadRequest,
+    workerData: { ...request, batchSize: BATCH, batchChars: BATCH_CHARS } satisfies ReadRequest,
     // The reader holds a few batches at most, but V8 lets a busy heap grow long before it
     // collects: a cap keeps the process's peak memory flat (-30 MB at 1,000,000 rows).
-    resourceLimits: { maxOldGenerationSizeMb: READER_HEAP_MB },
+    resourceLimits: { maxOldGenerationSizeMb: limits.heapMb ?? READER_HEAP_MB },
   });
   const inbox = new Inbox(worker);
   let opened: Extract<ToMain, { kind: 'opened' }>;
@@ -60,13 +70,13 @@ export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize'>)
     await worker.terminate();
     throw error;
   }
-  const end = { blankLines: 0, bytesRead: 0 };
+  const end = { blankLines: 0, bytesRead: 0, inputHash: '' };
   async function* batches(): AsyncGenerator<ValidatedBatch> {
     try {
       for (;;) {
         const message = await inbox.next();
         if (message.kind === 'end') {
-          Object.assign(end, { blankLines: message.blankLines, bytesRead: message.bytesRead });
+          Object.assign(end, { blankLines: message.blankLines, bytesRead: message.bytesRead, inputHash: message.inputHash });
           return;
         }
         if (message.kind !== 'rows') continue;
@@ -109,9 +119,9 @@ class Inbox {
 
   constructor(worker: Worker) {
     worker.on('message', (message: ToMain) => this.push(message));
-    worker.on('error', (error) => this.fail(error));
+    worker.on('error', (error) => this.fail(readerFailed(error)));
     worker.on('exit', (code) => {
-      if (!this.finished) this.fail(new Error(`the reader thread stopped unexpectedly (exit code ${code})`));
+      if (!this.finished) this.fail(readerFailed(new Error(`it stopped unexpectedly (exit code ${code})`)));
     });
   }
 
@@ -146,6 +156,19 @@ function settle(message: ToMain): Promise<ToMain> {
   if (message.kind === 'refused') {
     return Promise.reject(new RunRefused(message.code, message.message, { line: message.line, column: message.column }));
   }
-  if (message.kind === 'failed') return Promise.reject(new Error(`Reading the file failed: ${message.message}`));
+  if (message.kind === 'failed') return Promise.reject(readerFailed(Object.assign(new Error(message.message), { stack: message.stack })));
   return Promise.resolve(message);
+}
+
+/**
+ * Any death of the reader thread (out of memory, a crash) refuses the file: nothing was applied
+ * yet, and the run ends `file-refused` rather than staying in `ingesting`.
+ */
+function readerFailed(error: unknown): RunRefused {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const why = code === 'ERR_WORKER_OUT_OF_MEMORY'
+    ? 'it ran out of memory'
+    : error instanceof Error ? error.message : String(error);
+  const refusal = new RunRefused('READER_FAILED', `Reading the file stopped: ${why}. Nothing was applied.`);
+  return Object.assign(refusal, { cause: error });
 }

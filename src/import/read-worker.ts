@@ -43,26 +43,30 @@ async function read(): Promise<void> {
   const layout: RowLayout = { index: csv.header.index, width: csv.header.names.length };
   let batch: RowTuple[] = [];
   let cells: string[][] = [];
+  let chars = 0;
   const flush = async (): Promise<void> => {
     send({ kind: 'rows', rows: JSON.stringify(batch), cells: JSON.stringify(cells), bytesRead: csv.stats.bytesRead });
     batch = [];
     cells = [];
+    chars = 0;
     if (++unacknowledged >= AHEAD) await new Promise<void>((done) => (resume = done));
   };
   for await (const record of csv.records) {
     const row = validateRow(record.cells, layout, request.mode);
     batch.push([record.line, row.email, row.key ?? null, row.intent ?? null, row.issues.length > 0 ? row.issues : null]);
     cells.push(record.cells);
-    if (batch.length >= request.batchSize) await flush();
+    for (const cell of record.cells) chars += cell.length;
+    // Bounded by lines and by size: 250 lines of 100 KB each would be 25 MB of text in one batch.
+    if (batch.length >= request.batchSize || chars >= request.batchChars) await flush();
   }
   if (batch.length > 0) await flush();
-  send({ kind: 'end', blankLines: csv.stats.blankLines, bytesRead: csv.stats.bytesRead });
+  send({ kind: 'end', blankLines: csv.stats.blankLines, bytesRead: csv.stats.bytesRead, inputHash: await csv.inputHash() });
 }
 
 read().catch((error: unknown) => {
   if (error instanceof RunRefused) {
     send({ kind: 'refused', code: error.code, message: error.message, line: error.line, column: error.column });
   } else {
-    send({ kind: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    send({ kind: 'failed', message: error instanceof Error ? error.message : String(error), ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) });
   }
 });

@@ -3,6 +3,7 @@ import type { HeaderMap } from '../csv/header-map.js';
 import { openCsv, type CsvRecord, type CsvStats, type OpenCsvOptions } from '../csv/read.js';
 import type { Delimiter } from '../csv/sniff.js';
 import { RunRefused } from '../domain/codes.js';
+import { hashFile } from './hash.js';
 
 export type InputFormat = 'csv' | 'xlsx';
 
@@ -20,6 +21,13 @@ export interface RowSource {
   sheet?: string;
   records: AsyncIterable<CsvRecord>;
   stats: CsvStats;
+  /**
+   * SHA-256 of the input, asked for once the records are read: a CSV's is of the very bytes read
+   * (one pass, so a pipe is hashed too); a workbook (always a regular file, read by random access)
+   * is hashed again after its reading, so a file changed meanwhile differs from the hash taken
+   * before the run began (INPUT_CHANGED).
+   */
+  inputHash(): Promise<string>;
 }
 
 export interface RowSourceOptions extends OpenCsvOptions {
@@ -43,13 +51,13 @@ export async function openRowSource(path: string, options: RowSourceOptions = {}
     // Loaded for workbooks only: the zip and XML libraries would slow every other start of the program.
     const { openUsersSheet } = await import('../xlsx/users-sheet.js');
     const sheet = await openUsersSheet(path, { ...definedOnly(options), fileSize: start.fileSize });
-    return { format: 'xlsx', header: sheet.header, delimiter: ',', sheet: sheet.sheet, records: sheet.records, stats: sheet.stats };
+    return { format: 'xlsx', header: sheet.header, delimiter: ',', sheet: sheet.sheet, records: sheet.records, stats: sheet.stats, inputHash: () => hashFile(path) };
   }
   if (options.sheet !== undefined) {
     throw new RunRefused('BAD_ARGUMENTS', `--sheet is for Excel workbooks; ${path} is not one (it is read as a CSV).`);
   }
   const csv = await openCsv(path, options);
-  return { format: 'csv', header: csv.header, delimiter: csv.delimiter, records: csv.records, stats: csv.stats };
+  return { format: 'csv', header: csv.header, delimiter: csv.delimiter, records: csv.records, stats: csv.stats, inputHash: async () => csv.inputHash() };
 }
 
 /**

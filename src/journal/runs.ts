@@ -9,9 +9,10 @@ import type { RunSummary } from './types.js';
 /**
  * A run's life: `ingesting` (reading and validating the file) → `planned` → `applying` →
  * `completed`. It ends early as `refused` (removal guard) or `file-refused` (a file-level
- * problem). A dry run ends as `dry-run` after planning. Only the first three are unfinished.
+ * problem). A dry run ends as `dry-run` after planning. Only the first three are unfinished;
+ * a person closes an unfinished run they will not resume with `runs abandon` (`abandoned`).
  */
-export type RunState = 'ingesting' | 'planned' | 'applying' | 'completed' | 'refused' | 'file-refused' | 'dry-run';
+export type RunState = 'ingesting' | 'planned' | 'applying' | 'completed' | 'refused' | 'file-refused' | 'dry-run' | 'abandoned';
 export const UNFINISHED: readonly RunState[] = ['ingesting', 'planned', 'applying'];
 
 export interface RunRecord {
@@ -33,8 +34,30 @@ export interface RunRecord {
   updatedAt: string;
   finishedAt: string | null;
   summary: RunSummary | null;
+  /** What the run was started with; null for runs of versions that did not record it. */
+  options: RunOptions | null;
   /** What the review page says of the file and of the removal guard; null for a run started before runs kept it. */
   notes: RunNotes | null;
+}
+
+/**
+ * The options that decide what a run does and where its reports go. A run is resumed only with
+ * the options it was started with (run-import.ts compares them).
+ */
+export interface RunOptions {
+  mode: ImportMode;
+  allowRemovals: boolean;
+  /** The report folder as given (absolute), or null for the default folder of the run. */
+  out: string | null;
+  delimiter: ',' | ';' | '\t' | null;
+  /** The --header-map entries (header text → column key), or null. */
+  headerMap: Record<string, string> | null;
+  /** The workbook sheet asked for (--sheet), or null for the first visible one. Absent in runs recorded before it was. */
+  sheet?: string | null;
+  /** --report-delimiter, or null for the input's own. Absent in runs recorded before it was. */
+  reportDelimiter?: ',' | ';' | '\t' | null;
+  /** --report-format. Absent in runs recorded before it was. */
+  reportFormat?: 'csv' | 'xlsx';
 }
 
 /** Facts of a run that are not lines: file-level warnings and the removal guard's verdict. */
@@ -52,6 +75,7 @@ export interface RunNotes {
 export type NewRun = Pick<RunRecord, 'customerId' | 'backend' | 'inputFile' | 'inputHash' | 'mode' | 'dryRun' | 'allowRemovals'> & {
   /** Where reports go; `{runId}` is replaced by the new id. */
   outDir: string;
+  options?: RunOptions;
 };
 
 /** A readable, sortable id: the UTC start time and a random tail. */
@@ -64,10 +88,10 @@ export function createRun(db: Db, run: NewRun): RunRecord {
   const id = newRunId();
   const now = new Date().toISOString();
   db.prepare(
-    `INSERT INTO journal_runs (id, customer_id, backend, input_file, input_hash, mode, dry_run, allow_removals, state, out_dir, pid, host, started_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ingesting', ?, ?, ?, ?, ?)`,
+    `INSERT INTO journal_runs (id, customer_id, backend, input_file, input_hash, mode, dry_run, allow_removals, state, out_dir, pid, host, started_at, updated_at, options)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ingesting', ?, ?, ?, ?, ?, ?)`,
   ).run(id, run.customerId, run.backend, run.inputFile, run.inputHash, run.mode, run.dryRun ? 1 : 0, run.allowRemovals ? 1 : 0,
-    run.outDir.replace('{runId}', id), process.pid, hostname(), now, now);
+    run.outDir.replace('{runId}', id), process.pid, hostname(), now, now, run.options ? JSON.stringify(run.options) : null);
   return getRun(db, id)!;
 }
 
@@ -91,6 +115,36 @@ export function findUnfinishedRun(db: Db, customerId: string, backend: string, i
     )
     .get(customerId, backend, inputHash) as Record<string, unknown> | undefined;
   return row && toRecord(row);
+}
+
+/** The unfinished, non-dry runs of a customer on a target, newest first. */
+export function listUnfinishedRuns(db: Db, customerId: string, backend: string): RunRecord[] {
+  return (
+    db
+      .prepare(
+        `SELECT * FROM journal_runs WHERE customer_id = ? AND backend = ? AND dry_run = 0
+         AND state IN ('ingesting', 'planned', 'applying') ORDER BY started_at DESC`,
+      )
+      .all(customerId, backend) as Record<string, unknown>[]
+  ).map(toRecord);
+}
+
+/** Records where a run's reports go from now on (a resumed run given another --out). */
+export function setRunOutDir(db: Db, id: string, outDir: string): void {
+  db.prepare('UPDATE journal_runs SET out_dir = ?, updated_at = ? WHERE id = ?').run(outDir, new Date().toISOString(), id);
+}
+
+/**
+ * Closes an unfinished run a person will not resume. Refused for a finished run and for one a
+ * live process is applying right now. Its lines stay as they were: lines in flight may or may not
+ * have reached the target, which the next import of the file settles.
+ */
+export function abandonRun(db: Db, id: string): RunRecord {
+  const run = requireRun(db, id);
+  if (!UNFINISHED.includes(run.state)) throw new RunRefused('BAD_ARGUMENTS', `Run ${run.id} is ${run.state}, not unfinished: there is nothing to abandon.`);
+  claimRun(db, run);
+  setRunState(db, run.id, 'abandoned');
+  return requireRun(db, run.id);
 }
 
 export function listRuns(db: Db, limit: number): RunRecord[] {
@@ -146,6 +200,7 @@ function toRecord(row: Record<string, unknown>): RunRecord {
     updatedAt: row.updated_at as string,
     finishedAt: (row.finished_at as string | null) ?? null,
     summary: row.summary ? (JSON.parse(row.summary as string) as RunSummary) : null,
+    options: row.options ? (JSON.parse(row.options as string) as RunOptions) : null,
     notes: row.notes ? (JSON.parse(row.notes as string) as RunNotes) : null,
   };
 }

@@ -63,9 +63,11 @@ export function migrateJournal(db: Db): void {
     DROP INDEX IF EXISTS journal_rows_by_phone;
     DROP INDEX IF EXISTS journal_rows_by_ext;
   `);
-  // Added after the first release: what the review page says of the file and the removal guard (runs.ts, RunNotes).
-  const columns = db.prepare('PRAGMA table_info(journal_runs)').all() as Array<{ name: string }>;
-  if (!columns.some((c) => c.name === 'notes')) db.exec('ALTER TABLE journal_runs ADD COLUMN notes TEXT');
+  // Added after the first release: what the review page says of the file and the removal guard
+  // (runs.ts, RunNotes), and what a run was started with (runs.ts, RunOptions).
+  const columns = new Set((db.prepare('PRAGMA table_info(journal_runs)').all() as Array<{ name: string }>).map((c) => c.name));
+  if (!columns.has('notes')) db.exec('ALTER TABLE journal_runs ADD COLUMN notes TEXT');
+  if (!columns.has('options')) db.exec('ALTER TABLE journal_runs ADD COLUMN options TEXT');
   // One import per customer and target at a time (lock.ts).
   db.exec(LOCK_TABLE);
 }

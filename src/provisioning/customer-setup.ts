@@ -1,14 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import type { Logger } from 'pino';
 import type { Backend } from '../backends/port.js';
 import { requireCustomer, type LocationRecord } from '../backends/sqlite/directory.js';
-import { neutralise } from '../csv/formula.js';
+import { csvText, UTF8_BOM } from '../csv/write.js';
 import { openCsv, type CsvRecord } from '../csv/read.js';
 import type { Db } from '../db/open.js';
 import { COLUMNS } from '../domain/columns.js';
 import { NEEDS_NUMBER_AND_LOCATION } from '../domain/packages.js';
+import { writeFileWhole } from '../reports/partial-file.js';
 import { validateRow } from '../domain/row.js';
 import { runImport, type ImportResult } from '../import/run-import.js';
 import type { Progress } from '../import/progress.js';
@@ -77,7 +77,7 @@ export async function setUpCustomer(options: CustomerSetupOptions): Promise<Cust
   return { ...result, importedFile, import: outcome };
 }
 
-interface PlannedNumbers {
+export interface PlannedNumbers {
   header: string[];
   records: CsvRecord[];
   phoneColumn: number | undefined;
@@ -113,7 +113,7 @@ async function planNumbers(db: Db, backend: Backend, customerId: string, file: s
 }
 
 /** The users file with the numbers filled in (and a Phone Number column added when it had none). */
-function writeNumberedCopy(planned: PlannedNumbers, numbers: readonly NumberAssignment[], outDir: string): string {
+export function writeNumberedCopy(planned: PlannedNumbers, numbers: readonly NumberAssignment[], outDir: string): string {
   const byLine = new Map(numbers.map((n) => [n.line, n.phoneNumber]));
   const column = planned.phoneColumn ?? planned.header.length;
   const header = planned.phoneColumn === undefined ? [...planned.header, COLUMNS.phoneNumber] : planned.header;
@@ -126,6 +126,6 @@ function writeNumberedCopy(planned: PlannedNumbers, numbers: readonly NumberAssi
   mkdirSync(outDir, { recursive: true });
   const path = join(resolve(outDir), NUMBERED_COPY);
   // Written like the reports: BOM, CRLF, formula-like cells neutralised (the reader undoes it).
-  writeFileSync(path, '\uFEFF' + stringify([header, ...rows].map((r) => r.map(neutralise)), { record_delimiter: '\r\n' }));
+  writeFileWhole(path, UTF8_BOM + csvText([header, ...rows]));
   return path;
 }

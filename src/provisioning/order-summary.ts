@@ -1,6 +1,7 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Db } from '../db/open.js';
+import { writeFileWhole } from '../reports/partial-file.js';
 import { organisationFacts } from './organisations.js';
 import type { PdfLine } from './pdf.js';
 import { SERVICE_NAME, pendingSteps, subscriptionState, type CallingLocation, type Subscription } from './subscription-state.js';
@@ -77,7 +78,6 @@ export async function writeOrderSummary(db: Db, sub: Subscription, path: string,
   mkdirSync(dirname(target), { recursive: true });
   // Loaded when a summary is asked for: pdfkit and its font engine take a while to load, and every command would pay for them.
   const { renderPdf } = await import('./pdf.js');
-  writeFileSync(`${target}.partial`, await renderPdf(orderSummaryLines(db, sub, now), { title: `Webex order summary ${sub.id}`, created: now }));
-  renameSync(`${target}.partial`, target);
+  writeFileWhole(target, await renderPdf(orderSummaryLines(db, sub, now), { title: `Webex order summary ${sub.id}`, created: now }));
   return target;
 }

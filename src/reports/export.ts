@@ -1,11 +1,10 @@
-import { createWriteStream, renameSync } from 'node:fs';
 import { once } from 'node:events';
-import { stringify } from 'csv-stringify/sync';
 import type { Backend } from '../backends/port.js';
 import { COLUMN_KEYS, COLUMNS, type ColumnKey } from '../domain/columns.js';
 import { PACKAGES } from '../domain/packages.js';
 import type { DirectoryUser } from '../domain/user.js';
-import { neutralise } from '../csv/formula.js';
+import { csvText, UTF8_BOM } from '../csv/write.js';
+import { partialStream } from './partial-file.js';
 
 /**
  * Writes the customer's users in the import format, canonical columns in canonical order, the
@@ -15,9 +14,12 @@ import { neutralise } from '../csv/formula.js';
  * Returns the number of users written.
  */
 export async function exportUsers(backend: Backend, customerId: string, path?: string): Promise<number> {
-  const out = path ? createWriteStream(`${path}.partial`) : process.stdout;
-  const write = (records: string[][]) => out.write(stringify(records.map((r) => r.map(neutralise)), { record_delimiter: '\r\n' }));
-  out.write('\uFEFF');
+  const file = path ? partialStream(path) : undefined;
+  const out = file?.stream ?? process.stdout;
+  let failure: Error | undefined;
+  file?.stream.on('error', (error) => (failure ??= error));
+  const write = (records: string[][]) => out.write(csvText(records));
+  out.write(UTF8_BOM);
   write([COLUMN_KEYS.map((key) => COLUMNS[key])]);
   const unknown: ReadonlySet<string> = new Set(backend.unmanaged ?? []);
   let batch: string[][] = [];
@@ -33,10 +35,14 @@ export async function exportUsers(backend: Backend, customerId: string, path?: s
     }
   });
   write(batch);
-  if (path) {
-    out.end();
-    await once(out, 'close');
-    renameSync(`${path}.partial`, path);
+  if (file) {
+    file.stream.end();
+    if (!file.stream.closed) await once(file.stream, 'close');
+    if (failure) {
+      file.discard();
+      throw failure;
+    }
+    file.commit();
   }
   return count;
 }

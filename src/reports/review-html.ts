@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunRows } from '../journal/rows.js';
 import type { RunRecord } from '../journal/runs.js';
 import type { Counts } from '../journal/types.js';
+import { writeFileWhole } from './partial-file.js';
 import { buildReview, type Review, type ReviewGroup, type ReviewRow } from './review.js';
 import { REVIEW_CSS, REVIEW_JS } from './review-assets.js';
 
@@ -68,9 +69,8 @@ export function writeReviewPage(run: RunRecord, journal: RunRows, path = join(ru
   const link = (name: string) => (beside ? name : pathToFileURL(join(run.outDir, name)).href);
   const html = renderReview(review, { errorsCsv: link('errors.csv'), resultsCsv: link('results.csv') });
   mkdirSync(dirname(path), { recursive: true });
-  // Written under a temporary name and renamed into place: never a half page.
-  writeFileSync(`${path}.partial`, html);
-  renameSync(`${path}.partial`, path);
+  // Written under a fresh temporary name and renamed into place: never a half page, never through a planted link.
+  writeFileWhole(path, html);
   return review;
 }
 

@@ -1,10 +1,10 @@
-import { createWriteStream, mkdirSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { mkdirSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
-import { neutralise } from '../csv/formula.js';
 import type { Delimiter } from '../csv/sniff.js';
+import { csvText, UTF8_BOM } from '../csv/write.js';
 import type { ReportRow, RunSummary } from '../journal/types.js';
+import { partialStream, writeFileWhole } from './partial-file.js';
 import { reportTables } from './rows.js';
 
 export interface ReportPaths {
@@ -40,7 +40,10 @@ export type ReportFormat = 'csv' | 'xlsx';
 
 interface ReportFile {
   add(record: string[]): Promise<void>;
+  /** Completes the file and renames it into place. */
   close(): Promise<void>;
+  /** Removes the temporary file of a report that was not completed (a no-op once closed). */
+  discard(): void;
 }
 
 /**
@@ -55,35 +58,43 @@ export async function writeRowReports(paths: ReportPaths, header: readonly strin
   const delimiter = options.delimiter ?? ',';
   const results: ReportFile[] = [new CsvFile(paths.results, [...tables.resultColumns], delimiter)];
   const errors: ReportFile[] = [new CsvFile(paths.errors, [...tables.errorColumns], delimiter)];
-  if (options.format === 'xlsx') {
-    // The same records, in workbooks whose cells are text: no formula neutralising needed. Loaded
-    // only when asked for, as the zip library would slow every other start of the program.
-    const { XlsxFile } = await import('../xlsx/write.js');
-    results.push(new XlsxFile(paths.resultsXlsx, tables.resultColumns, 'Results'));
-    errors.push(new XlsxFile(paths.errorsXlsx, tables.errorColumns, 'Errors'));
+  try {
+    if (options.format === 'xlsx') {
+      // The same records, in workbooks whose cells are text: no formula neutralising needed. Loaded
+      // only when asked for, as the zip library would slow every other start of the program.
+      const { XlsxFile } = await import('../xlsx/write.js');
+      results.push(new XlsxFile(paths.resultsXlsx, tables.resultColumns, 'Results'));
+      errors.push(new XlsxFile(paths.errorsXlsx, tables.errorColumns, 'Errors'));
+    }
+    for (const { result, error } of tables.records(rows)) {
+      for (const file of results) await file.add(result);
+      if (error) for (const file of errors) await file.add(error);
+    }
+    await Promise.all([...results, ...errors].map((file) => file.close()));
+  } finally {
+    for (const file of [...results, ...errors]) file.discard();
   }
-  for (const { result, error } of tables.records(rows)) {
-    for (const file of results) await file.add(result);
-    if (error) for (const file of errors) await file.add(error);
-  }
-  await Promise.all([...results, ...errors].map((file) => file.close()));
 }
 
 export function writeSummary(paths: ReportPaths, summary: RunSummary): void {
   mkdirSync(paths.dir, { recursive: true });
-  const partial = `${paths.summary}.partial`;
-  writeFileSync(partial, `${JSON.stringify(summary, null, 2)}\n`);
-  renameSync(partial, paths.summary);
+  writeFileWhole(paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
 }
 
 /** A CSV report being written: batched, with backpressure, renamed into place on close. */
 class CsvFile {
+  private readonly file: ReturnType<typeof partialStream>;
   private readonly out: WriteStream;
   private batch: string[][] = [];
+  private failure: Error | undefined;
+  private closed = false;
 
-  constructor(private readonly path: string, header: string[], private readonly delimiter: Delimiter) {
-    this.out = createWriteStream(`${path}.partial`);
-    this.out.write('\uFEFF');
+  constructor(path: string, header: string[], private readonly delimiter: Delimiter) {
+    this.file = partialStream(path);
+    this.out = this.file.stream;
+    // Kept until the next write or close asks: a full disk must fail the run, never crash it.
+    this.out.on('error', (error) => (this.failure ??= error));
+    this.out.write(UTF8_BOM);
     this.batch.push(header);
   }
 
@@ -93,16 +104,25 @@ class CsvFile {
   }
 
   private async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.batch.length === 0) return;
-    const text = stringify(this.batch.map((r) => r.map(neutralise)), { record_delimiter: '\r\n', delimiter: this.delimiter });
+    const text = csvText(this.batch, this.delimiter);
     this.batch = [];
-    if (!this.out.write(text)) await once(this.out, 'drain');
+    if (!this.out.write(text)) await Promise.race([once(this.out, 'drain'), once(this.out, 'close')]);
+    if (this.failure) throw this.failure;
   }
 
   async close(): Promise<void> {
     await this.flush();
     this.out.end();
-    await once(this.out, 'close');
-    renameSync(`${this.path}.partial`, this.path);
+    if (!this.out.closed) await once(this.out, 'close');
+    if (this.failure) throw this.failure;
+    this.file.commit();
+    this.closed = true;
+  }
+
+  /** Removes the temporary file of a report that was not completed. */
+  discard(): void {
+    if (!this.closed) this.file.discard();
   }
 }

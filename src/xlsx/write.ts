@@ -1,7 +1,7 @@
 import { once } from 'node:events';
-import { createWriteStream, renameSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import yazl from 'yazl';
+import { partialStream } from '../reports/partial-file.js';
 import { columnName, escapeCellText } from './cell-text.js';
 
 /**
@@ -10,19 +10,24 @@ import { columnName, escapeCellText } from './cell-text.js';
  * the sheet, so Excel shows `0101` and `+31201234567` as written, never runs `=1+1` as a formula
  * (a formula needs an `<f>` element, which is never written), and keeps what a person types into
  * the sheet as text too. The header row is bold and frozen. The archive is written with yazl under
- * a temporary name and renamed when complete.
+ * a fresh, exclusively created temporary name (partial-file.ts) and renamed when complete.
  */
 export class XlsxFile {
   private readonly sheet = new PassThrough();
   private readonly done: Promise<void>;
   private line = 0;
   private batch = '';
+  private readonly file: ReturnType<typeof partialStream>;
+  private closed = false;
 
-  constructor(private readonly path: string, header: readonly string[], sheetName = 'Sheet1') {
+  constructor(path: string, header: readonly string[], sheetName = 'Sheet1') {
     const zip = new yazl.ZipFile();
-    const out = createWriteStream(`${path}.partial`);
+    this.file = partialStream(path);
+    const out = this.file.stream;
     zip.outputStream.pipe(out);
-    this.done = once(out, 'close').then(() => undefined);
+    // A write error (a full disk) rejects close(), never crashes the process.
+    this.done = Promise.race([once(out, 'close'), once(out, 'error').then(([error]) => Promise.reject(error))]).then(() => undefined);
+    this.done.catch(() => undefined);
     const part = (name: string, xml: string): void => zip.addBuffer(Buffer.from(XML_DECLARATION + xml, 'utf8'), name);
     part('[Content_Types].xml', CONTENT_TYPES);
     part('_rels/.rels', ROOT_RELS);
@@ -46,7 +51,13 @@ export class XlsxFile {
     await this.flush();
     this.sheet.end();
     await this.done;
-    renameSync(`${this.path}.partial`, this.path);
+    this.file.commit();
+    this.closed = true;
+  }
+
+  /** Removes the temporary file of a workbook that was not completed. */
+  discard(): void {
+    if (!this.closed) this.file.discard();
   }
 
   private row(cells: readonly string[], style: number): void {

@@ -73,8 +73,8 @@ describe('bulkhub customers setup', () => {
     const result = await w.bulkhub('customers', 'setup', 'acme', '--locations', w.write('branches.csv', BRANCHES), '--users', w.write('users.csv', USERS),
       '--number-pool', '+31201234500-+31201234502', '--out', join(w.dir, 'setup'));
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('NUMBER_POOL_EXHAUSTED: 2 users with a calling package have no Extension or Phone Number, but the number pool +31201234500-+31201234502 has only 1 free number');
-    expect(result.stderr).toContain('Without a number: cees@acme.nl (line 4)');
+    expect(result.said).toContain('NUMBER_POOL_EXHAUSTED: 2 users with a calling package have no Extension or Phone Number, but the number pool +31201234500-+31201234502 has only 1 free number');
+    expect(result.said).toContain('Without a number: cees@acme.nl (line 4)');
     const shown = JSON.parse((await w.bulkhub('customers', 'show', 'acme', '--json')).stdout);
     expect(shown.userCount).toBe(2);
     expect(shown.locations.map((l: { name: string }) => l.name)).toEqual(['Amsterdam HQ', 'Utrecht']);
@@ -104,7 +104,7 @@ describe('bulkhub customers setup', () => {
     for (const [text, message] of cases) {
       const result = await w.bulkhub('customers', 'setup', 'acme', '--locations', w.write('bad.csv', text));
       expect(result.code, text).toBe(2);
-      expect(result.stderr, text).toMatch(message);
+      expect(result.said, text).toMatch(message);
     }
     const semicolons = await w.bulkhub('customers', 'setup', 'acme', '--locations', w.write('ok.csv', '\uFEFFLocation Name;Country;City\nDen Haag;NL;Den Haag\n'));
     expect(semicolons.stdout).toBe('Customer acme set up.\n  Locations: 1 added (Den Haag)\n');
@@ -125,7 +125,7 @@ describe('bulkhub customers setup', () => {
     for (const [args, message] of cases) {
       const result = await w.bulkhub(...args);
       expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr, args.join(' ')).toMatch(message);
+      expect(result.said, args.join(' ')).toMatch(message);
     }
     expect(readFileSync(users, 'utf8')).toBe(USERS); // the input is never rewritten in place
   });

@@ -38,17 +38,17 @@ describe('bulkhub customers / locations / sites', () => {
     const unknown = await bulkhub('customers', 'create', '--name', 'X', '--admin-email', 'a@x.com', '--package', 'Webex Gold');
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe('');
-    expect(unknown.stderr).toContain('BAD_ARGUMENTS: Unknown package "Webex Gold"');
-    expect(unknown.stderr).toContain('"Webex Calling Standard" (webex_calling_standard)');
+    expect(unknown.said).toContain('BAD_ARGUMENTS: Unknown package "Webex Gold"');
+    expect(unknown.said).toContain('"Webex Calling Standard" (webex_calling_standard)');
 
     expect((await bulkhub('customers', 'create', '--id', 'acme', '--name', 'A', '--admin-email', 'a@a.com', '--package', 'webex_voice')).code).toBe(0);
     const taken = await bulkhub('customers', 'create', '--id', 'acme', '--name', 'B', '--admin-email', 'b@b.com', '--package', 'webex_voice');
     expect(taken.code).toBe(2);
-    expect(taken.stderr).toMatch(/Customer id "acme" already exists/);
+    expect(taken.said).toMatch(/Customer id "acme" already exists/);
 
     const missing = await bulkhub('customers', 'create', '--name', 'No Admin');
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/admin-email/);
+    expect(missing.said).toMatch(/admin-email/);
     expect((await bulkhub('customers')).code).toBe(2);
   });
 
@@ -96,7 +96,7 @@ describe('bulkhub customers / locations / sites', () => {
     for (const [args, message] of cases) {
       const result = await bulkhub(...args);
       expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr, args.join(' ')).toMatch(message);
+      expect(result.said, args.join(' ')).toMatch(message);
     }
     expect(json(await bulkhub('locations', 'list', '--customer', 'acme', '--json'))).toEqual([]);
   });

@@ -109,10 +109,10 @@ describe('errors on the terminal', () => {
   it('refuses a code that is not a row error code, and --code or --limit without --errors', async () => {
     const bad = await show('--errors', '--code', 'NOPE');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--code NOPE is not a row error code; one of: WRONG_FIELD_COUNT, MISSING_EMAIL');
+    expect(bad.said).toContain('--code NOPE is not a row error code; one of: WRONG_FIELD_COUNT, MISSING_EMAIL');
     const alone = await show('--code', 'INVALID_EMAIL');
     expect(alone.code).toBe(2);
-    expect(alone.stderr).toContain('--code and --limit go with --errors');
+    expect(alone.said).toContain('--code and --limit go with --errors');
     const negative = await show('--errors', '--limit', '-1');
     expect(negative.code).toBe(2);
   });

@@ -21,7 +21,7 @@ describe('users import options', () => {
     writeFileSync(map, JSON.stringify({ Mobiel: 'Mobile Phone' }));
     const bad = await runCli(['users', 'import', file, '--customer', 'acme', '--db', acme.db, '--header-map', map]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('BAD_HEADER_MAP');
+    expect(bad.said).toContain('BAD_HEADER_MAP');
   });
 
   it('--delimiter overrides the sniffed one, and refuses what it does not know', async () => {
@@ -30,14 +30,14 @@ describe('users import options', () => {
     const file = acme.write('in.csv', 'User ID/Email (Required);Call on Webex (1:1 call, non-PSTN)\nuser1@acme.nl;TRUE\n');
     const sniffed = await runCli(['users', 'import', file, '--customer', 'acme', '--db', acme.db, '--dry-run']);
     expect(sniffed.code).toBe(2);
-    expect(sniffed.stderr).toContain('AMBIGUOUS_DELIMITER');
+    expect(sniffed.said).toContain('AMBIGUOUS_DELIMITER');
     const result = await runCli(['users', 'import', file, '--customer', 'acme', '--db', acme.db, '--out', join(acme.dir, 'r'), '--delimiter', 'semicolon', '--dry-run']);
     // The reports follow the input's delimiter.
     expect((await readReport(join(acme.dir, 'r', 'results.csv'), ';'))[1]!.slice(0, 5)).toEqual(['2', 'user1@acme.nl', 'none', 'error', 'NO_PACKAGE_FOR_NEW_USER']);
     expect(result.code).toBe(1);
     const wrong = await runCli(['users', 'import', file, '--customer', 'acme', '--db', acme.db, '--delimiter', 'pipe']);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain('--delimiter must be comma, semicolon or tab');
+    expect(wrong.said).toContain('--delimiter must be comma, semicolon or tab');
   });
 
   it('--mode add-only removes nothing: an all-FALSE row is a warning and FALSE licences are kept', async () => {

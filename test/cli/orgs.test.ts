@@ -104,7 +104,7 @@ describe('bulkhub orgs: organisations, domains and users', () => {
     for (const [args, message] of cases) {
       const result = await w.bulkhub(...args);
       expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr, args.join(' ')).toMatch(message);
+      expect(result.said, args.join(' ')).toMatch(message);
     }
   });
 });

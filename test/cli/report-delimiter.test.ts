@@ -71,6 +71,6 @@ describe('reports in the input file\'s delimiter', () => {
 
     const bad = await runCli(importArgs(file, acme.db, join(acme.dir, 'bad'), '--report-delimiter', 'pipe'));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--report-delimiter must be comma, semicolon or tab, not "pipe"');
+    expect(bad.said).toContain('--report-delimiter must be comma, semicolon or tab, not "pipe"');
   });
 });

@@ -88,7 +88,7 @@ describe('a run killed with SIGKILL mid-apply', () => {
     appendFileSync(copy, `\n${meetingsUser(99999)}`);
     const changed = await runCli(['users', 'import', copy, '--customer', 'acme', '--db', acme.db, '--resume', runId]);
     expect(changed.code).toBe(2);
-    expect(changed.stderr).toContain('INPUT_CHANGED');
+    expect(changed.said).toContain('INPUT_CHANGED');
 
     const finished = await runCli([...args, '--resume', runId]);
     expect(finished.code).toBe(0);

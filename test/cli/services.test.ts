@@ -26,9 +26,9 @@ const refused = async (args: string[], code: string, message: RegExp | string): 
   const result = await w.bulkhub(...args);
   expect(result.code, args.join(' ')).toBe(2);
   expect(result.stdout, args.join(' ')).toBe('');
-  expect(result.stderr, args.join(' ')).toContain(`bulkhub: ${code}: `);
-  if (typeof message === 'string') expect(result.stderr, args.join(' ')).toContain(message);
-  else expect(result.stderr, args.join(' ')).toMatch(message);
+  expect(result.said, args.join(' ')).toContain(`bulkhub: ${code}: `);
+  if (typeof message === 'string') expect(result.said, args.join(' ')).toContain(message);
+  else expect(result.said, args.join(' ')).toMatch(message);
 };
 
 describe('bulkhub services setup meetings', () => {

@@ -34,7 +34,7 @@ describe('bulkhub subscriptions add / list / show', () => {
     for (const [args, message] of cases) {
       const result = await w.bulkhub(...args);
       expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr, args.join(' ')).toMatch(message);
+      expect(result.said, args.join(' ')).toMatch(message);
     }
   });
 });
@@ -44,7 +44,7 @@ describe('bulkhub subscriptions map --for customer', () => {
     w.seed((db) => partnerAndOrder(db));
     const refused = await w.bulkhub('subscriptions', 'map', 'Sub100', '--for', 'customer', '--customer-email', 'it@delta.se');
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('ORGANISATION_CHOICE_NEEDED: No customer organisation matches it@delta.se or uses delta.se. Create one with --create-customer-org NAME');
+    expect(refused.said).toContain('ORGANISATION_CHOICE_NEEDED: No customer organisation matches it@delta.se or uses delta.se. Create one with --create-customer-org NAME');
     expect((await w.json('subscriptions', 'show', 'Sub100')).state).toBe('pending');
 
     const mapped = await w.json('subscriptions', 'map', 'Sub100', '--for', 'customer', '--customer-email', 'it@delta.se', ...createDelta);
@@ -58,7 +58,7 @@ describe('bulkhub subscriptions map --for customer', () => {
 
     const again = await w.bulkhub('subscriptions', 'map', 'Sub100', '--for', 'self');
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/SUBSCRIPTION_STATE: Subscription Sub100 is already mapped/);
+    expect(again.said).toMatch(/SUBSCRIPTION_STATE: Subscription Sub100 is already mapped/);
   });
 
   it('an existing customer organisation makes the partner provisioning admin; --customer-sets-up hands over through the outbox', async () => {
@@ -91,14 +91,14 @@ describe('bulkhub subscriptions map --for customer', () => {
     });
     const refused = await w.bulkhub('subscriptions', 'map', 'Sub100', '--for', 'customer', '--customer-email', 'new@delta.se');
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('ORGANISATION_CHOICE_NEEDED: No account matches new@delta.se, but 2 customer organisations use delta.se:');
-    expect(refused.stderr).toMatch(/1\. org-delta  Delta AB \(NL\)  verified delta\.se; 1 active user of 1/);
-    expect(refused.stderr).toMatch(/2\. org-delta-old .*\[probably not the right one/);
-    expect(refused.stderr).toContain('Choose one with --customer-org ID.');
+    expect(refused.said).toContain('ORGANISATION_CHOICE_NEEDED: No account matches new@delta.se, but 2 customer organisations use delta.se:');
+    expect(refused.said).toMatch(/1\. org-delta  Delta AB \(NL\)  verified delta\.se; 1 active user of 1/);
+    expect(refused.said).toMatch(/2\. org-delta-old .*\[probably not the right one/);
+    expect(refused.said).toContain('Choose one with --customer-org ID.');
 
     const create = await w.bulkhub('subscriptions', 'map', 'Sub100', '--for', 'customer', '--customer-email', 'new@delta.se', ...createDelta);
     expect(create.code).toBe(2);
-    expect(create.stderr).toContain('ORGANISATION_CHOICE_NEEDED');
+    expect(create.said).toContain('ORGANISATION_CHOICE_NEEDED');
 
     const chosen = await w.json('subscriptions', 'map', 'Sub100', '--for', 'customer', '--customer-email', 'new@delta.se', '--customer-org', 'org-delta');
     expect(chosen.organisation).toMatchObject({ id: 'org-delta', how: 'chosen', finder: 'candidates' });
@@ -111,7 +111,7 @@ describe('bulkhub subscriptions map --for customer', () => {
       customerOrg(db, 'org-delta-old', 'Delta (trial)', { 'test@delta.se': 900 });
     });
     const refused = await w.bulkhub('subscriptions', 'map', 'Sub100', '--for', 'customer', '--customer-email', 'it@delta.se');
-    expect(refused.stderr).toContain('Choose one with --customer-org ID, or create a new one with --create-customer-org NAME');
+    expect(refused.said).toContain('Choose one with --customer-org ID, or create a new one with --create-customer-org NAME');
     const created = await w.json('subscriptions', 'map', 'Sub100', '--for', 'customer', '--customer-email', 'it@delta.se', ...createDelta);
     expect(created.organisation).toMatchObject({ how: 'created', finder: 'candidates' });
   });
@@ -120,7 +120,7 @@ describe('bulkhub subscriptions map --for customer', () => {
     w.seed((db) => addSubscription(db, { id: 'Sub100', contactEmail: 'ops@newpartner.nl', meetingsLicences: 10, callingLicences: 0 }));
     const refused = await w.bulkhub('subscriptions', 'map', 'Sub100', '--for', 'customer', '--customer-email', 'it@delta.se', ...createDelta);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('No partner organisation matches ops@newpartner.nl or uses newpartner.nl. Create one with --create-partner-org NAME');
+    expect(refused.said).toContain('No partner organisation matches ops@newpartner.nl or uses newpartner.nl. Create one with --create-partner-org NAME');
     const mapped = await w.json(
       'subscriptions', 'map', 'Sub100', '--for', 'customer', '--customer-email', 'it@delta.se', ...createDelta,
       '--create-partner-org', 'New Partner BV', '--partner-vertical', 'Telecommunications', '--partner-country', 'NL',
@@ -150,7 +150,7 @@ describe('bulkhub subscriptions map --for customer', () => {
     for (const [args, message] of cases) {
       const result = await w.bulkhub('subscriptions', 'map', 'Sub100', ...args);
       expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr, args.join(' ')).toMatch(message);
+      expect(result.said, args.join(' ')).toMatch(message);
     }
     expect((await w.json('subscriptions', 'show', 'Sub100')).state).toBe('pending');
   });

@@ -50,7 +50,7 @@ describe('bulkhub templates', () => {
     for (const [args, message] of cases) {
       const result = await w.bulkhub(...args);
       expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr, args.join(' ')).toMatch(message);
+      expect(result.said, args.join(' ')).toMatch(message);
     }
   });
 });
@@ -61,7 +61,7 @@ describe('bulkhub customers create from a template (seed 003)', () => {
     const pid = await w.id(...template);
     const result = await w.bulkhub(...delta(pid));
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^bulkhub: LOCATION_NOT_ATTESTED: Customer "Delta AB" was not created: Webex provisions customers only in Webex-supported locations.*add --supported-location\.\n$/);
+    expect(result.said).toMatch(/^bulkhub: LOCATION_NOT_ATTESTED: Customer "Delta AB" was not created: Webex provisions customers only in Webex-supported locations.*add --supported-location\.\n$/);
     expect(await w.json('customers', 'list')).toEqual([]);
     expect(await w.json('orgs', 'list')).toHaveLength(1);
   });
@@ -105,12 +105,12 @@ describe('bulkhub customers create from a template (seed 003)', () => {
     await w.id(...delta(pid, '--supported-location'));
     const refused = await w.bulkhub('customers', 'create', '--name', 'Globex', '--admin-email', 'boss@globex.se', '--package', 'webex_calling', '--template', pid, ...hq, '--supported-location');
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('boss@globex.se already has an account in customer organisation org-globex (Globex). To create the customer in that organisation, add --org org-globex.');
+    expect(refused.said).toContain('boss@globex.se already has an account in customer organisation org-globex (Globex). To create the customer in that organisation, add --org org-globex.');
     const globex = await w.json('customers', 'create', '--name', 'Globex', '--admin-email', 'boss@globex.se', '--package', 'webex_calling', '--template', pid, ...hq, '--supported-location', '--org', 'org-globex');
     expect(globex).toMatchObject({ orgId: 'org-globex', orgCreated: false, partnerAccess: { role: 'provisioning-admin' } });
     expect((await w.json('templates', 'show', pid)).customers).toBe(2);
     const again = await w.bulkhub('customers', 'create', '--name', 'Globex 2', '--admin-email', 'x@globex.se', '--package', 'webex_calling', '--template', pid, ...hq, '--supported-location', '--org', 'org-globex');
-    expect(again.stderr).toMatch(/Organisation org-globex \(Globex\) already holds Wholesale customer cust-/);
+    expect(again.said).toMatch(/Organisation org-globex \(Globex\) already holds Wholesale customer cust-/);
   });
 
   it('takes the Meetings sites of the organisation\'s orders, so imports can name them', async () => {
@@ -159,7 +159,7 @@ describe('bulkhub customers create from a template (seed 003)', () => {
     for (const [args, message] of cases) {
       const result = await w.bulkhub(...args);
       expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr, args.join(' ')).toMatch(message);
+      expect(result.said, args.join(' ')).toMatch(message);
     }
     expect(await w.json('customers', 'list')).toEqual([]);
     const plain = await w.bulkhub('customers', 'create', '--name', 'Plain', '--admin-email', 'p@plain.se', '--package', 'webex_voice');

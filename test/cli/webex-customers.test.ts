@@ -55,7 +55,7 @@ describe('customers create --backend webex (the built CLI against the fake Webex
     const [customer] = created();
     expect(customer).toBeDefined();
     expect(result.stdout.trim()).toBe(customer!.id);
-    expect(result.stderr).toContain(`customer ${customer!.id} provisioned`);
+    expect(result.said).toContain(`customer ${customer!.id} provisioned`);
     expect(customer!.status).toBe('provisioned');
     const address = { addressLine1: 'Kungsgatan 1', city: 'Göteborg', zipOrPostalCode: '411 19', country: 'SE' };
     expect(customer!.request).toEqual({
@@ -76,7 +76,7 @@ describe('customers create --backend webex (the built CLI against the fake Webex
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout) as { id: string; externalId: string; outcome: string };
     expect(json).toMatchObject({ outcome: 'provisioned', externalId: expect.stringMatching(/^bulkhub-/) });
-    expect(result.stderr).toContain(json.externalId);
+    expect(result.said).toContain(json.externalId);
     const body = created()[0]!.request as { externalId: string; packages: string[]; provisioningParameters: object };
     expect(body.externalId).toBe(json.externalId);
     expect(body.packages).toEqual(['webex_meetings']);
@@ -89,16 +89,16 @@ describe('customers create --backend webex (the built CLI against the fake Webex
     const result = await run(create());
     expect(result.code).toBe(1);
     expect(result.stdout.trim()).toBe(created()[0]!.id);
-    expect(result.stderr).toContain('provisioned_with_errors');
-    expect(result.stderr).toContain(`2560: ${maintenance.description}`);
+    expect(result.said).toContain('provisioned_with_errors');
+    expect(result.said).toContain(`2560: ${maintenance.description}`);
   });
 
   it('error exits 2 with the Webex details', async () => {
     fake.world.provisioning = { polls: 2, outcome: 'error', errors: [{ errorCode: 1001, description: 'Provisioning denied.' }] };
     const result = await run(create());
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('CUSTOMER_PROVISIONING_FAILED');
-    expect(result.stderr).toContain('1001: Provisioning denied.');
+    expect(result.said).toContain('CUSTOMER_PROVISIONING_FAILED');
+    expect(result.said).toContain('1001: Provisioning denied.');
   });
 
   it('a timeout exits 2 saying the customer is still provisioning and how to check later', async () => {
@@ -107,28 +107,28 @@ describe('customers create --backend webex (the built CLI against the fake Webex
     expect(result.code).toBe(2);
     const id = created()[0]!.id;
     expect(result.stdout.trim()).toBe(id);
-    expect(result.stderr).toContain('CUSTOMER_STILL_PROVISIONING');
-    expect(result.stderr).toContain('still provisioning');
-    expect(result.stderr).toContain(`GET /wholesale/customers/${id}`);
+    expect(result.said).toContain('CUSTOMER_STILL_PROVISIONING');
+    expect(result.said).toContain('still provisioning');
+    expect(result.said).toContain(`GET /wholesale/customers/${id}`);
   });
 
   it('refuses without a token, a name with "%", and without --supported-location, sending nothing', async () => {
     const noToken = await run(create(), { WEBEX_ACCESS_TOKEN: undefined });
     expect(noToken.code).toBe(2);
-    expect(noToken.stderr).toMatch(/BAD_ARGUMENTS: .*WEBEX_ACCESS_TOKEN/);
+    expect(noToken.said).toMatch(/BAD_ARGUMENTS: .*WEBEX_ACCESS_TOKEN/);
     const percent = await run(create('--name', '100% Bakkerij'));
     expect(percent.code).toBe(2);
-    expect(percent.stderr).toMatch(/BAD_ARGUMENTS: .*"%"/);
+    expect(percent.said).toMatch(/BAD_ARGUMENTS: .*"%"/);
     const notAttested = await run(create().filter((a) => a !== '--supported-location'));
     expect(notAttested.code).toBe(2);
-    expect(notAttested.stderr).toContain('LOCATION_NOT_ATTESTED');
+    expect(notAttested.said).toContain('LOCATION_NOT_ATTESTED');
     expect(created()).toEqual([]);
   });
 
   it('the Webex-only options are refused by the local form', async () => {
     const result = await run(['customers', 'create', '--name', 'Acme', '--admin-email', 'a@acme.com', '--package', 'webex_calling', '--timezone', 'UTC']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/BAD_ARGUMENTS: --timezone .*--backend webex/);
+    expect(result.said).toMatch(/BAD_ARGUMENTS: --timezone .*--backend webex/);
   });
 
   const refused: Array<[string, string[]]> = [
@@ -143,7 +143,7 @@ describe('customers create --backend webex (the built CLI against the fake Webex
     const before = fake.state.mutations.length;
     const result = await run([...args, '--backend', 'webex']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^bulkhub: NO_PUBLIC_API: Webex has no public API for .*Partner Hub or Control Hub/);
+    expect(result.said).toMatch(/^bulkhub: NO_PUBLIC_API: Webex has no public API for .*Partner Hub or Control Hub/);
     expect(result.stdout).toBe('');
     expect(fake.state.mutations.length).toBe(before);
   });

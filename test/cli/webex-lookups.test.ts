@@ -37,7 +37,7 @@ describe('look-ups with --backend webex (the built CLI against the fake Webex)',
 
     const unknown = await run('customers', 'show', 'nobody', '--backend', 'webex');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('CUSTOMER_NOT_FOUND');
+    expect(unknown.said).toContain('CUSTOMER_NOT_FOUND');
   });
 
   it('locations list and add (POST /locations), sites list; adding a site has no public API', async () => {
@@ -47,7 +47,7 @@ describe('look-ups with --backend webex (the built CLI against the fake Webex)',
     const base = ['locations', 'add', '--backend', 'webex', '--customer', ACME.id, '--name', 'Utrecht', '--country', 'nl', '--address-line1', 'Oudegracht 1', '--city', 'Utrecht', '--zip-or-postal-code', '3511 AA'];
     const incomplete = await run(...base);
     expect(incomplete.code).toBe(2);
-    expect(incomplete.stderr).toMatch(/BAD_ARGUMENTS: .*--state-or-province, --timezone .*POST \/locations/);
+    expect(incomplete.said).toMatch(/BAD_ARGUMENTS: .*--state-or-province, --timezone .*POST \/locations/);
     const added = await run(...base, '--state-or-province', 'UT', '--timezone', 'Europe/Amsterdam', '--language', 'nl_NL');
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toContain('Added location "Utrecht" (NL) to customer acme in Webex');
@@ -57,16 +57,16 @@ describe('look-ups with --backend webex (the built CLI against the fake Webex)',
     expect(body).toMatchObject({ preferredLanguage: 'nl_nl', announcementLanguage: 'nl_nl' });
     const again = await run(...base, '--state-or-province', 'UT', '--timezone', 'Europe/Amsterdam');
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('already has a location named "Utrecht"');
+    expect(again.said).toContain('already has a location named "Utrecht"');
     const local = await run(...base, '--timezone', 'Europe/Amsterdam', '--backend', 'sqlite');
     expect(local.code).toBe(2);
-    expect(local.stderr).toMatch(/BAD_ARGUMENTS: --timezone belong to --backend webex/);
+    expect(local.said).toMatch(/BAD_ARGUMENTS: --timezone belong to --backend webex/);
 
     const sites = await run('sites', 'list', '--backend', 'webex', '--customer', ACME.id, '--json');
     expect(JSON.parse(sites.stdout)).toEqual([{ url: ACME.site }]);
     const addSite = await run('sites', 'add', '--backend', 'webex', '--customer', ACME.id, '--url', 'acme-events.webex.com');
     expect(addSite.code).toBe(2);
-    expect(addSite.stderr).toContain('NO_PUBLIC_API');
+    expect(addSite.said).toContain('NO_PUBLIC_API');
   });
 
   it('users export --backend webex leaves the Jabber columns blank: Webex cannot tell them', async () => {
@@ -85,7 +85,7 @@ describe('look-ups with --backend webex (the built CLI against the fake Webex)',
     const beta = fake.state.seedCustomer({ id: 'beta', name: 'Beta BV', locations: ['Gent'], sites: ['beta.webex.com'], adminEmail: 'admin@beta.example', subPartnerOrgId: 'sub-org-1' });
     const without = await run('customers', 'show', beta.customerId, '--backend', 'webex');
     expect(without.code).toBe(2);
-    expect(without.stderr).toContain('CUSTOMER_NOT_FOUND');
+    expect(without.said).toContain('CUSTOMER_NOT_FOUND');
     const shown = await run('customers', 'show', beta.customerId, '--backend', 'webex', '--sub-partner', 'sub-org-1');
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain('Gent');
@@ -100,6 +100,6 @@ describe('look-ups with --backend webex (the built CLI against the fake Webex)',
 
     const local = await run('customers', 'list', '--sub-partner', 'sub-org-1');
     expect(local.code).toBe(2);
-    expect(local.stderr).toContain('--sub-partner belongs to --backend webex');
+    expect(local.said).toContain('--sub-partner belongs to --backend webex');
   });
 });

@@ -61,7 +61,7 @@ describe('customers create --template refuses a name with "%" for either target'
   it('in the embedded directory, before anything else is looked at', async () => {
     const result = await runCli([...args, '--supported-location', '--db', local.db]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/BAD_ARGUMENTS: The customer name "100% Bakkerij" contains "%"/);
+    expect(result.said).toMatch(/BAD_ARGUMENTS: The customer name "100% Bakkerij" contains "%"/);
   });
 
   it('in Webex, before anything is sent (and before the attestation is asked for)', async () => {
@@ -70,7 +70,7 @@ describe('customers create --template refuses a name with "%" for either target'
       env: { WEBEX_API_URL: fake.url, WEBEX_ACCESS_TOKEN: 'any-token' },
     });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/BAD_ARGUMENTS: The customer name "100% Bakkerij" contains "%"/);
+    expect(result.said).toMatch(/BAD_ARGUMENTS: The customer name "100% Bakkerij" contains "%"/);
     expect(fake.stats.requests).toBe(0);
     await fake.close();
   });

@@ -67,7 +67,7 @@ describe('users import --backend webex (the built CLI against the fake Webex)', 
     expect(results[1]![5]).toContain('accept the move');
     expect(results[3]![5]).toMatch(/Extension 1002 .*trackingId FAKE_/);
     expect(JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'))).toMatchObject({ backend: 'webex', rows: 5, added: 3, warnings: 1, errors: 1 });
-    expect(result.stderr).toContain('no API for Jabber Calling and Jabber with Webex Teams');
+    expect(result.said).toContain('no API for Jabber Calling and Jabber with Webex Teams');
 
     // The token was used (the fake only answers to it) and is nowhere to be found.
     expect(fake.tokensSeen).toEqual(new Set([`Bearer ${canary}`]));
@@ -119,13 +119,13 @@ describe('users import --backend webex (the built CLI against the fake Webex)', 
     const file = write('in.csv', [HEADER, meetingsUser(1)]);
     const noToken = await runCli(args(file, 'a'), { env: { WEBEX_API_URL: fake.url, WEBEX_ACCESS_TOKEN: '' } });
     expect(noToken.code).toBe(2);
-    expect(noToken.stderr).toContain('WEBEX_ACCESS_TOKEN');
+    expect(noToken.said).toContain('WEBEX_ACCESS_TOKEN');
     const unknown = await runCli([...args(file, 'b').slice(0, 6), 'no-such-customer', ...args(file, 'b').slice(7)], { env: env() });
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('CUSTOMER_NOT_FOUND');
+    expect(unknown.said).toContain('CUSTOMER_NOT_FOUND');
     const wrong = await runCli(args(file, 'c'), { env: { ...env(), WEBEX_ACCESS_TOKEN: 'canary-wrong' } });
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain('TARGET_UNAVAILABLE');
+    expect(wrong.said).toContain('TARGET_UNAVAILABLE');
     expect(wrong.stderr).not.toContain('canary-wrong');
     expect(fake.state.mutations).toEqual([]);
   });

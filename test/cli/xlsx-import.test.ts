@@ -8,12 +8,6 @@ import { runCli } from '../helpers/cli.js';
 import { acmeDirectory, readReport } from '../helpers/directory.js';
 import { inline, workbookParts, writeParts } from '../helpers/xlsx.js';
 
-/** A refused run's last stderr line (JSON without a terminal) as "CODE: message". */
-function refusalOf(stderr: string): string {
-  const outcome = JSON.parse(stderr.trim().split('\n').at(-1)!) as { code: string; message: string };
-  return `${outcome.code}: ${outcome.message}`;
-}
-
 const HEADER = COLUMN_KEYS.map((k) => COLUMNS[k]);
 type Cell = string | number | boolean | null;
 
@@ -113,7 +107,7 @@ describe('users import of an Excel workbook', () => {
 
     const noSheet = await runCli(importArgs(book, acme.db, join(acme.dir, 'c'), '--sheet', 'Users'));
     expect(noSheet.code).toBe(2);
-    expect(refusalOf(noSheet.stderr)).toContain('SHEET_NOT_FOUND: The workbook has no sheet "Users". Its sheets: "Notes", "Gebruikers".');
+    expect(noSheet.said).toContain('SHEET_NOT_FOUND: The workbook has no sheet "Users". Its sheets: "Notes", "Gebruikers".');
 
     const formulas = await writeParts(
       join(acme.dir, 'formulas.xlsx'),
@@ -121,14 +115,14 @@ describe('users import of an Excel workbook', () => {
     );
     const refused = await runCli(importArgs(formulas, acme.db, join(acme.dir, 'd')));
     expect(refused.code).toBe(2);
-    expect(refusalOf(refused.stderr)).toMatch(/FORMULA_WITHOUT_VALUE: Cell A3 holds a formula \(=A2\) with no saved result/);
+    expect(refused.said).toMatch(/FORMULA_WITHOUT_VALUE: Cell A3 holds a formula \(=A2\) with no saved result/);
     expect(JSON.parse(readFileSync(join(acme.dir, 'd', 'summary.json'), 'utf8')).refusal).toMatchObject({ code: 'FORMULA_WITHOUT_VALUE' });
 
     const delimiter = await runCli(importArgs(book, acme.db, join(acme.dir, 'e'), '--delimiter', 'semicolon'));
     expect(delimiter.code).toBe(2);
-    expect(delimiter.stderr).toContain('--delimiter is for CSV files');
+    expect(delimiter.said).toContain('--delimiter is for CSV files');
     const sheetOfCsv = await runCli(importArgs(csvNamedXlsx, acme.db, join(acme.dir, 'f'), '--sheet', 'Users'));
     expect(sheetOfCsv.code).toBe(2);
-    expect(sheetOfCsv.stderr).toContain('--sheet is for Excel workbooks');
+    expect(sheetOfCsv.said).toContain('--sheet is for Excel workbooks');
   });
 });

@@ -99,8 +99,17 @@ describe('loadHeaderMapFile', () => {
     ['a number target', '{ "Mobiel": 6 }', /all strings/],
     ['an empty header text', '{ " ": "Location" }', /header text is empty/],
     ['an unknown target', '{ "Mobiel": "Mobile" }', /"Mobile", which is not a column/],
+    ['a number under __proto__', '{ "__proto__": 5 }', /"__proto__" maps to 5, which is not a string/],
+    ['an object under __proto__', '{ "Mobiel": "Phone Number", "__proto__": { "x": "Location" } }', /"__proto__" maps to \{"x":"Location"\}/],
+    ['more entries than the limit', JSON.stringify(Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`h${i}`, 'Location']))), /10001 entries; at most 10000/],
   ])('refuses %s with BAD_HEADER_MAP', async (_case, text, message) => {
     await expect(loadHeaderMapFile(write('bad.json', text))).rejects.toMatchObject({ code: 'BAD_HEADER_MAP', message: expect.stringMatching(message) });
+  });
+
+  it('maps a header text "__proto__" like any other, never dropping it', async () => {
+    const map = await loadHeaderMapFile(write('proto.json', '{ "__proto__": "Phone Number" }'));
+    expect(Object.entries(map)).toEqual([['__proto__', 'phoneNumber']]);
+    expect(mapHeader([EMAIL, '__proto__'], map).index.phoneNumber).toBe(1);
   });
 
   it('refuses a missing file with BAD_HEADER_MAP', async () => {

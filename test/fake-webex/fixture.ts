@@ -22,7 +22,10 @@ const referees = new WeakMap<FakeWebex, SpecReferee>();
  */
 export async function startFake(options: FakeWebexOptions = {}): Promise<FakeWebex> {
   const referee = await SpecReferee.create();
-  const fake = await new FakeWebex({ ...options, onExchange: referee.check }).start();
+  // Copied with its property descriptors: a test may give a getter (a token that changes mid-run).
+  const withReferee = Object.defineProperties({}, Object.getOwnPropertyDescriptors(options)) as FakeWebexOptions;
+  withReferee.onExchange = referee.check;
+  const fake = await new FakeWebex(withReferee).start();
   referees.set(fake, referee);
   fake.state.seedCustomer({ id: ACME.id, name: ACME.name, locations: ACME.locations, sites: [ACME.site], adminEmail: ACME.adminEmail });
   const close = fake.close.bind(fake);

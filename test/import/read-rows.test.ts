@@ -55,3 +55,34 @@ describe('the reader thread', () => {
     expect((error as RunRefused).code).toBe('UNREADABLE_INPUT');
   });
 });
+
+describe('the reader thread on large values', () => {
+  /** 250 rows each with a 100 KB value in a column that is not read: 25 MB, legal input. */
+  const wide = (): string => [`${HEADER},Notes`, ...Array.from({ length: 250 }, (_, i) => `${meetingsUser(i)},${'x'.repeat(100_000)}`)].join('\n');
+
+  it('reads them in batches bounded by size, within its memory limit', async () => {
+    const file = join(tempDir(), 'wide.csv');
+    writeFileSync(file, wide());
+    const read = await readValidatedRows({ file, mode: 'add-remove' });
+    let rows = 0;
+    let largest = 0;
+    for await (const batch of read.batches) {
+      rows += batch.rows.length;
+      largest = Math.max(largest, batch.cells.length);
+    }
+    expect(rows).toBe(250);
+    expect(largest).toBeLessThan(2.5 * 1024 * 1024);
+    expect(read.end.inputHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('turns a death of the thread (here: out of memory under a tiny heap) into a refusal of the file', async () => {
+    const file = join(tempDir(), 'wide.csv');
+    writeFileSync(file, wide());
+    const failure = await (async () => {
+      const read = await readValidatedRows({ file, mode: 'add-remove' }, { heapMb: 2 });
+      for await (const _ of read.batches) void _;
+    })().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RunRefused);
+    expect(failure).toMatchObject({ code: 'READER_FAILED', message: expect.stringContaining('ran out of memory') });
+  });
+});

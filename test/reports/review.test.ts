@@ -99,7 +99,7 @@ describe('the review page: content built from the journal', () => {
 
     const unknown = await runCli(['runs', 'report', 'nope', '--db', acme.db]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('RUN_NOT_FOUND');
+    expect(unknown.said).toContain('RUN_NOT_FOUND');
     expect(existsSync(join(acme.dir, 'elsewhere', 'review.html.partial'))).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { WebexClient, WebexError, type WebexClientOptions } from './http.js';
 import { loadOrgFacts, type OrgFacts } from './locations.js';
 import { MOVE_DEFAULTS, type MoveOptions } from './moves.js';
 import { getPeople, type Person } from './people.js';
-import { refuse } from './refusals.js';
+import { refuse, stopIfUnauthorised } from './refusals.js';
 import { scrubSecrets } from './retry.js';
 import { findSubscriber, listSubscribers, packageOf, PAGE_SIZE, type Subscriber } from './subscribers.js';
 
@@ -129,6 +129,7 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
     try {
       ctx = await context(op.customerId);
     } catch (error) {
+      stopIfUnauthorised(error, `reading customer ${op.customerId}`, options.token);
       return refuse('BACKEND_ERROR', scrubSecrets(`Webex: could not read customer ${op.customerId}: ${error instanceof Error ? error.message : String(error)}`, options.token));
     }
     generation++;
@@ -138,6 +139,7 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
       return result;
     } catch (error) {
       // The flows turn every Webex answer into a result; this is for the unexpected.
+      stopIfUnauthorised(error, `${op.kind} of ${op.email}`, options.token);
       return refuse('BACKEND_ERROR', scrubSecrets(`Webex: ${op.kind} of ${op.email} failed: ${error instanceof Error ? error.message : String(error)}`, options.token));
     } finally {
       generation++;
@@ -196,6 +198,7 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
       try {
         return scrubbed(await precheckUser(await context(op.customerId), op));
       } catch (error) {
+        stopIfUnauthorised(error, 'the precheck', options.token);
         return refuse('BACKEND_ERROR', scrubSecrets(`Webex precheck failed: ${error instanceof Error ? error.message : String(error)}`, options.token));
       }
     },

@@ -1,6 +1,6 @@
 import type { RowCode } from '../../domain/codes.js';
 import type { Operation, UserAttributes } from '../../domain/user.js';
-import type { OperationResult } from '../port.js';
+import { TargetUnavailable, type OperationResult } from '../port.js';
 import { WebexError } from './http.js';
 import { scrubSecrets } from './retry.js';
 
@@ -32,6 +32,7 @@ export const EXISTING_USER_CODE = 10022;
  * on Webex Calling's words; an existing subscriber on 409 or the spec's errorCode 10022.
  */
 export function refusalFor(op: Operation, error: unknown, values: UserAttributes, doing: string, token?: string): Refusal {
+  stopIfUnauthorised(error, doing, token);
   if (!(error instanceof WebexError)) {
     const words = error instanceof Error ? error.message : String(error);
     return refuse('BACKEND_ERROR', scrubSecrets(`Webex: ${doing} failed: ${words}`, token));
@@ -74,4 +75,15 @@ export function pendingWarning(email: string, applied: boolean): { code: 'PENDIN
       ? `Webex found an active Webex account for ${email}: Webex e-mailed the user to accept the move into this customer (status pending_user_migration). The package is assigned once they accept; import the file again then to apply the other columns.`
       : `${email} has not yet accepted the move into this customer (status pending_user_migration): nothing was changed. Import the file again once they accept.`,
   };
+}
+
+/**
+ * A refused token (401) is not a row's outcome: every later request would be refused too. It
+ * stops the run instead (resumable), by rejecting with `TargetUnavailable` (port.ts).
+ */
+export function stopIfUnauthorised(error: unknown, doing: string, token?: string): void {
+  if (error instanceof TargetUnavailable) throw error;
+  if (error instanceof WebexError && error.status === 401) {
+    throw new TargetUnavailable(scrubSecrets(`Webex refused the token while ${doing}: ${error.describe()}. Check WEBEX_ACCESS_TOKEN (it may have expired) and run the printed command to resume`, token));
+  }
 }
