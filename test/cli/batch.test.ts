@@ -55,11 +55,15 @@ describe('bulkhub batch on the embedded directory', () => {
     const runs = JSON.parse((await runCli(['runs', 'list', '--json', '--db', acme.db])).stdout) as { customerId: string }[];
     expect(runs.map((r) => r.customerId).sort()).toEqual(['acme', 'globex']);
 
-    // --dry-run makes every entry a dry run: nothing more is added.
-    const dry = await runCli(['batch', manifest, '--db', acme.db, '--dry-run', '--json']);
+    // --dry-run makes every entry a dry run: nothing more is added. (Reports go to a new folder per
+    // run: the entries' own --out folders hold reports already, which are never overwritten.)
+    const dryManifest = manifestAt(acme.dir, { entries: [
+      { customer: 'acme', file: 'acme.csv' }, { customer: 'nobody', file: 'nobody.csv' }, { customer: 'globex', file: 'globex.csv' },
+    ] });
+    const dry = await runCli(['batch', dryManifest, '--db', acme.db, '--dry-run', '--json'], { cwd: tempDir() });
     const drySummary = JSON.parse(dry.stdout);
     expect(drySummary.totals).toMatchObject({ added: 0, unchanged: 3 });
-    const text = await runCli(['batch', manifest, '--db', acme.db, '--dry-run']);
+    const text = await runCli(['batch', dryManifest, '--db', acme.db, '--dry-run'], { cwd: tempDir() });
     expect(text.stdout).toMatch(/^Batch .*nightly\.json: 3 customers, 2 completed, 0 refused, 1 failed \(exit 2\)/);
     expect(text.stdout).toMatch(/\n {2}2 {2}nobody +failed +CUSTOMER_NOT_FOUND: /);
   });
@@ -77,8 +81,8 @@ describe('bulkhub batch on the embedded directory', () => {
     for (const [manifest, message] of cases) {
       const result = await runCli(['batch', manifestAt(dir, manifest), '--db', join(dir, 'x.db')]);
       expect(result.code, JSON.stringify(manifest)).toBe(2);
-      expect(result.stderr, JSON.stringify(manifest)).toMatch(/BAD_ARGUMENTS: The manifest .*nightly\.json/);
-      expect(result.stderr, JSON.stringify(manifest)).toMatch(message);
+      expect(result.said, JSON.stringify(manifest)).toMatch(/BAD_ARGUMENTS: The manifest .*nightly\.json/);
+      expect(result.said, JSON.stringify(manifest)).toMatch(message);
     }
     expect(existsSync(join(dir, 'x.db'))).toBe(false);
   });

@@ -17,8 +17,8 @@ describe('which database a command used', () => {
     const file = acme.write('users.csv', `${HEADER}\n${meetingsUser(1)}\n`);
     const result = await runCli(['users', 'import', file, '--customer', 'acme'], { cwd: elsewhere, env: clean });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`CUSTOMER_NOT_FOUND: Customer "acme" does not exist in the database ${join(elsewhere, '.bulkhub', 'bulkhub.db')}.`);
-    expect(result.stderr).toContain('Another database file is named with --db (or BULKHUB_DB');
+    expect(result.said).toContain(`CUSTOMER_NOT_FOUND: Customer "acme" does not exist in the database ${join(elsewhere, '.bulkhub', 'bulkhub.db')}.`);
+    expect(result.said).toContain('Another database file is named with --db (or BULKHUB_DB');
     // With --db it is found, and summary.json records the file.
     const ok = await runCli(['users', 'import', file, '--customer', 'acme', '--db', acme.db, '--out', join(acme.dir, 'out')], { cwd: elsewhere, env: clean });
     expect(ok.code, ok.stderr).toBe(0);
@@ -35,9 +35,9 @@ describe('which database a command used', () => {
     for (const args of [['customers', 'show', 'nope'], ['runs', 'show', 'nope'], ['templates', 'show', 'prov-nope'], ['subscriptions', 'show', 'Sub0'], ['orgs', 'show', 'org-nope'], ['locations', 'list', '--customer', 'nope']]) {
       const result = await runCli([...args, '--db', db], { env: clean });
       expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr, args.join(' ')).toMatch(/_NOT_FOUND: /);
-      expect(result.stderr, args.join(' ')).toContain(` in the database ${db}`);
-      expect(result.stderr, args.join(' ')).toContain('--db');
+      expect(result.said, args.join(' ')).toMatch(/_NOT_FOUND: /);
+      expect(result.said, args.join(' ')).toContain(` in the database ${db}`);
+      expect(result.said, args.join(' ')).toContain('--db');
     }
     expect((await runCli(['runs', 'list', '--db', db], { env: clean })).stdout).toBe(`No runs yet in the database ${db}.\n`);
     expect((await runCli(['customers', 'list', '--db', db], { env: clean })).stdout).toContain(`No customers yet in the database ${db}.`);

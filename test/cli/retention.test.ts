@@ -101,7 +101,7 @@ describe('retention: runs prune', () => {
     for (const args of [[], ['--keep', '0'], ['--older-than', '-1']]) {
       const refused = await runCli(['runs', 'prune', ...args, '--db', acme.db]);
       expect(refused.code, args.join(' ')).toBe(2);
-      expect(refused.stderr).toMatch(/BAD_ARGUMENTS: /);
+      expect(refused.said).toMatch(/BAD_ARGUMENTS: /);
     }
   });
 
@@ -144,7 +144,7 @@ describe('retention after each import: --keep-runs, keepRuns in the config file'
       expect(result.code, result.stderr).toBe(0);
       sizes.push(bytes(acme.db));
       expect(runIds(acme.db)).toHaveLength(Math.min(i + 1, 2));
-      if (i >= 2) expect(result.stderr).toMatch(/retention: deleted 1 older run of customer acme/);
+      if (i >= 2) expect(result.said).toMatch(/retention: deleted 1 older run of customer acme/);
     }
     // Runs 3 to 5 each add a run and delete one: the file stays the size it had after run 2.
     expect(sizes[4]!).toBeLessThan(sizes[1]! * 1.15);
@@ -158,6 +158,6 @@ describe('retention after each import: --keep-runs, keepRuns in the config file'
     expect(runIds(acme.db)).toHaveLength(2);
     const bad = await runCli(['users', 'import', file, '--customer', 'acme', '--db', acme.db, '--keep-runs', '0']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--keep-runs must be a whole number of at least 1');
+    expect(bad.said).toContain('--keep-runs must be a whole number of at least 1');
   });
 });

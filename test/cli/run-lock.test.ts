@@ -54,7 +54,7 @@ describe('one import per customer and target at a time (the built CLI against a 
 
     const second = await runCli(args(file('b.csv', 500, 3), 'b'), { env: e });
     expect(second.code).toBe(2);
-    expect(second.stderr).toContain(`RUN_IN_PROGRESS: Customer ${ACME.id} (webex) is being imported right now by run ${holder!.run_id}: process ${first.pid}`);
+    expect(second.said).toContain(`RUN_IN_PROGRESS: Customer ${ACME.id} (webex) is being imported right now by run ${holder!.run_id}: process ${first.pid}`);
 
     expect(await firstDone, firstErr).toBe(0);
     expect(db.prepare('SELECT count(*) FROM journal_locks').pluck().get()).toBe(0);

@@ -73,7 +73,7 @@ describe('settings: flag > environment > config file > default', () => {
     // A typed unknown option is still refused.
     const typo = await runCli(['runs', 'list', '--custmer', 'acme'], { cwd: acme.dir, env });
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain('Unknown argument: custmer');
+    expect(typo.said).toContain('Unknown argument: custmer');
   });
 
   it('a config file with an unknown key, a wrong type or broken JSON is refused, naming the file and the key', async () => {
@@ -90,12 +90,12 @@ describe('settings: flag > environment > config file > default', () => {
       writeFileSync(join(dir, 'nightly.json'), text);
       const result = await runCli(['customers', 'list', '--config', 'nightly.json'], { cwd: dir, env: noBulkhubEnv() });
       expect(result.code, text).toBe(2);
-      expect(result.stderr, text).toMatch(/BAD_ARGUMENTS/);
-      expect(result.stderr, text).toMatch(message);
+      expect(result.said, text).toMatch(/BAD_ARGUMENTS/);
+      expect(result.said, text).toMatch(message);
     }
     const missing = await runCli(['customers', 'list', '--config', 'nowhere.json'], { cwd: dir, env: noBulkhubEnv() });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/nowhere\.json cannot be read: ENOENT/);
+    expect(missing.said).toMatch(/nowhere\.json cannot be read: ENOENT/);
   });
 });
 

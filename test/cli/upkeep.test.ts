@@ -25,8 +25,8 @@ const inUtrecht = (n: number) => userLine({
 async function refused(args: string[], code: string): Promise<string> {
   const result = await bulkhub(...args);
   expect(result.code, args.join(' ')).toBe(2);
-  expect(result.stderr, args.join(' ')).toContain(`${code}: `);
-  return result.stderr;
+  expect(result.said, args.join(' ')).toContain(`${code}: `);
+  return result.said;
 }
 
 describe('locations rename and remove', () => {
@@ -131,7 +131,7 @@ describe('templates delete, and a customer made from a template', () => {
       '--hq-name', 'Göteborg HQ', '--hq-country', 'SE', '--supported-location');
     const inUse = await w.bulkhub('templates', 'delete', pid);
     expect(inUse.code).toBe(2);
-    expect(inUse.stderr).toContain(`TEMPLATE_IN_USE: Template ${pid} (Voxa SE) cannot be deleted: 1 customer was created from it (${customer.id}).`);
+    expect(inUse.said).toContain(`TEMPLATE_IN_USE: Template ${pid} (Voxa SE) cannot be deleted: 1 customer was created from it (${customer.id}).`);
     const deleted = await w.json('customers', 'delete', customer.id);
     expect(deleted).toMatchObject({ id: customer.id, locations: 1, organisation: customer.orgId });
     expect((await w.json('orgs', 'show', customer.orgId)).id).toBe(customer.orgId);
