@@ -1,28 +1,62 @@
 #!/usr/bin/env node
-// Writes a deterministic wholesale user CSV (or Excel workbook) for benchmarks and soak tests:
-//   node scripts/generate-users.mjs --rows 1000000 --out big.csv [--seed 42] [--customer-json out.json]
-//   node scripts/generate-users.mjs --rows 100000 --out big.xlsx --xlsx
+// Writes a deterministic wholesale user CSV (or Excel workbook) for benchmarks and soak tests (see USAGE below).
 // --xlsx writes the same rows as a workbook the way Excel does (shared strings after the sheet,
 // TRUE/FALSE as boolean cells, the rest as text), with exceljs's streaming writer (a dev dependency).
 // Realistic content: quoted display names ("Last, First"), doubled quotes, non-ASCII names, a mix
-// of packages, about 3% removals and about 2% invalid rows. Locations are "Site 0".."Site 49" and
-// the site is bench.webex.com: create them in the target customer first (see --customer-json).
+// of packages, about 3% removals and about 2% invalid rows.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '100000' },
-    out: { type: 'string' },
-    seed: { type: 'string', default: '42' },
-    xlsx: { type: 'boolean', default: false },
-  },
-});
-if (!values.out) {
-  console.error('usage: generate-users.mjs --rows N --out FILE [--seed S]');
+const USAGE = `Usage: node scripts/generate-users.mjs --out FILE [--rows N] [--seed S] [--xlsx]
+
+Writes a users CSV (or, with --xlsx, an Excel workbook) of N rows (default 100000) for
+benchmarks and soak tests. The same seed (default 42) writes the same file on every machine.
+
+The rows name locations "Site 0" to "Site 49" and the Meetings site bench.webex.com; create
+them in the customer first, for example:
+
+  bulkhub customers create --id bench --name Bench --admin-email admin@bench.example.com --package "Webex Suite"
+  for i in $(seq 0 49); do bulkhub locations add --customer bench --name "Site $i" --country NL; done
+  bulkhub sites add --customer bench --url bench.webex.com
+  node scripts/generate-users.mjs --rows 200000 --out users.csv
+  bulkhub users import users.csv --customer bench
+
+Options:
+  --out FILE   the CSV (or workbook) to write (required)
+  --rows N     how many data rows (a whole number, at least 1)
+  --seed S     seed of the random choices (a whole number)
+  --xlsx       write an .xlsx workbook instead of a CSV
+  -h, --help   this text
+`;
+
+/** Refuses a bad command line in one line and exit code 2, as bulkhub does. */
+function usageError(message) {
+  process.stderr.write(`generate-users: ${message}\n${USAGE}`);
   process.exit(2);
 }
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      rows: { type: 'string', default: '100000' },
+      out: { type: 'string' },
+      seed: { type: 'string', default: '42' },
+      xlsx: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+} catch (error) {
+  usageError(error.message);
+}
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (!values.out) usageError('--out FILE is required.');
+if (!/^[1-9][0-9]*$/.test(values.rows)) usageError(`--rows must be a whole number of at least 1, not "${values.rows}".`);
+if (!/^[0-9]+$/.test(values.seed)) usageError(`--seed must be a whole number, not "${values.seed}".`);
 const rows = Number(values.rows);
 let state = Number(values.seed) >>> 0;
 /** mulberry32: small, fast, and the same sequence on every machine. */

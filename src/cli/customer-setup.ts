@@ -5,7 +5,8 @@ import { setUpCustomer, type CustomerSetupResult } from '../provisioning/custome
 import { migrateProvisioning } from '../provisioning/schema.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { createLogger } from './log.js';
+import { createLogger, outcomeLine } from './log.js';
+import { exitCodeOf, runOutcomeFields, runOutcomeText } from './users.js';
 import { progressDisplay } from './progress-display.js';
 
 /** `bulkhub customers setup CUSTOMER ...`: branches, phone numbers, then the users (seed 003). */
@@ -64,9 +65,10 @@ async function setUp(argv: SetupArgs): Promise<number> {
       concurrency: argv.concurrency,
     });
     if (!argv.quiet || argv.json) print(argv, result, describeSetup(result));
-    const summary = result.import?.summary;
-    if (summary?.refusal) return EXIT.NOT_APPLIED;
-    return summary && summary.errors > 0 ? EXIT.ROW_ERRORS : EXIT.OK;
+    if (!result.import) return EXIT.OK;
+    const exitCode = exitCodeOf(result.import.summary);
+    outcomeLine(argv, exitCode, runOutcomeText(result.import.summary, exitCode), runOutcomeFields(result.import.summary, result.import.reports.dir));
+    return exitCode;
   } finally {
     await backend.close();
     db.close();

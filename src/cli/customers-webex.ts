@@ -9,7 +9,7 @@ import { parseAddress, parseCustomerName, parseLanguage, parseTimeZone } from '.
 import { webexConnection, webexPollMs } from './backend-option.js';
 import { print, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { createLogger } from './log.js';
+import { createLogger, notice } from './log.js';
 import { addressFrom } from './provisioning-shared.js';
 
 /**
@@ -95,7 +95,8 @@ export async function createOnWebex(argv: WebexCreateArgs): Promise<number> {
   const pollIntervalMs = webexPollMs(DEFAULT_POLL_MS);
   const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
   const client = new WebexClient({ baseUrl, token, logger, ...(subPartnerOrgId && { subPartnerOrgId }) });
-  const say = (text: string): void => void process.stderr.write(`${scrubSecrets(text, token)}\n`);
+  // Without a terminal each message is one JSON line (log.ts, notice): stderr carries JSON lines only.
+  const say = (text: string, level: 'info' | 'warn' | 'error' = 'info'): void => notice(level, scrubSecrets(text, token));
   if (!argv.quiet) say(`bulkhub: creating Webex customer "${request.customerInfo!.name}" (externalId ${request.externalId}); waiting for Webex to provision it...`);
 
   let result: ProvisionResult;
@@ -120,15 +121,16 @@ export async function createOnWebex(argv: WebexCreateArgs): Promise<number> {
       if (problems.length && !argv.quiet) say(['bulkhub: Webex noted:', ...problems].join('\n'));
       return EXIT.OK;
     case 'provisioned_with_errors':
-      say([`bulkhub: customer ${customerId} provisioned_with_errors (externalId ${request.externalId}): it exists, but Webex reports:`, ...problems].join('\n'));
+      say([`bulkhub: customer ${customerId} provisioned_with_errors (externalId ${request.externalId}): it exists, but Webex reports:`, ...problems].join('\n'), 'warn');
       return EXIT.ROW_ERRORS;
     case 'error':
-      say([`bulkhub: CUSTOMER_PROVISIONING_FAILED: customer ${customerId} ended in error (externalId ${request.externalId}). Webex reports:`, ...problems].join('\n'));
+      say([`bulkhub: CUSTOMER_PROVISIONING_FAILED: customer ${customerId} ended in error (externalId ${request.externalId}). Webex reports:`, ...problems].join('\n'), 'error');
       return EXIT.NOT_APPLIED;
     case 'pending_rpl_review':
       say(
         `bulkhub: CUSTOMER_STILL_PROVISIONING: customer ${customerId} waits for Webex's restricted-party review (pending_rpl_review). ` +
           `Check it later in Partner Hub, or with GET /wholesale/customers/${customerId}.`,
+        'error',
       );
       return EXIT.NOT_APPLIED;
     case 'timed_out':
@@ -136,6 +138,7 @@ export async function createOnWebex(argv: WebexCreateArgs): Promise<number> {
         `bulkhub: CUSTOMER_STILL_PROVISIONING: customer ${customerId} is still ${result.status} after ${timeoutSeconds} s (externalId ${request.externalId}). ` +
           `It was created and Webex goes on provisioning it: check it later in Partner Hub or with GET /wholesale/customers/${customerId}; ` +
           'do not run this command again (that would create a second customer).',
+        'error',
       );
       return EXIT.NOT_APPLIED;
   }

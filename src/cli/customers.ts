@@ -1,10 +1,11 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { createCustomer, getCustomerRecord, listCustomers, type CustomerRecord } from '../backends/sqlite/directory.js';
-import type { Db } from '../db/open.js';
+import { inDatabase, type Db } from '../db/open.js';
 import { RunRefused } from '../domain/codes.js';
 import { PACKAGE_COLUMN, PACKAGES } from '../domain/packages.js';
 import { organisationOfCustomer } from '../provisioning/customer-link.js';
 import { migrateProvisioning } from '../provisioning/schema.js';
+import { deleteCustomer } from '../provisioning/customer-removal.js';
 import { createWholesaleCustomer } from '../provisioning/wholesale-customers.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 import { setupCommand } from './customer-setup.js';
@@ -140,7 +141,7 @@ const list: CommandModule<GlobalArgs, LookupArgs> = {
         const customers = listCustomers(db);
         const text =
           customers.length === 0
-            ? 'No customers yet. Create one with: bulkhub customers create --name NAME --admin-email EMAIL --package PACKAGE'
+            ? `No customers yet${inDatabase(db)}. Create one with: bulkhub customers create --name NAME --admin-email EMAIL --package PACKAGE`
             : table([
                 ['ID', 'NAME', 'PACKAGE', 'USERS', 'ADMIN'],
                 ...customers.map((c) => [c.id, c.name, PACKAGE_COLUMN[c.package], String(c.userCount), c.adminEmail]),
@@ -176,6 +177,22 @@ const show: CommandModule<GlobalArgs, ShowArgs> = {
     ),
 };
 
+const remove: CommandModule<GlobalArgs, ShowArgs> = {
+  command: 'delete <id>',
+  describe: 'Delete a customer of the embedded directory with its full admin, locations and sites (refused while it has other users)',
+  builder: (y: Argv<GlobalArgs>) =>
+    y.positional('id', { type: 'string', demandOption: true, describe: 'Customer id' }).example('$0 customers delete cust-k3v9q2xa', '') as Argv<ShowArgs>,
+  handler: (argv: ArgumentsCamelCase<ShowArgs>) =>
+    runCommand(() =>
+      withDirectory(argv, (db) => {
+        const deleted = deleteCustomer(db, argv.id);
+        const text = `Deleted customer ${deleted.id} (${deleted.name}) with its full admin, ${deleted.locations} location${deleted.locations === 1 ? '' : 's'} ` +
+          `and ${deleted.sites} site${deleted.sites === 1 ? '' : 's'}${deleted.organisation ? `; organisation ${deleted.organisation} stays` : ''}.`;
+        if (!argv.quiet || argv.json) print(argv, deleted, text);
+      }),
+    ),
+};
+
 function describeCustomer(c: CustomerRecord): string {
   const lines = [
     `Customer ${c.id}: ${c.name}`,
@@ -202,6 +219,6 @@ export const customersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'customers',
   describe: 'Create (in the embedded directory, or in Webex with --backend webex), inspect and set up customers',
   builder: (y: Argv<GlobalArgs>) =>
-    y.command(create).command(list).command(show).command(setupCommand).demandCommand(1, 'Name a customers command: create, list, show or setup.'),
+    y.command(create).command(list).command(show).command(setupCommand).command(remove).demandCommand(1, 'Name a customers command: create, list, show, setup or delete.'),
   handler: () => {},
 };

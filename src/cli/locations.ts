@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { addLocation, listLocations, type LocationRecord } from '../backends/sqlite/directory.js';
+import { removeLocation, renameLocation } from '../backends/sqlite/upkeep.js';
 import { print, runCommand, type GlobalArgs } from './context.js';
 import { RunRefused } from '../domain/codes.js';
 import { table, withDirectory } from './customers.js';
@@ -98,6 +99,46 @@ const list: CommandModule<GlobalArgs, CustomerArgs> = {
     ),
 };
 
+interface RenameArgs extends CustomerArgs {
+  name: string;
+  to?: string;
+}
+
+const rename: CommandModule<GlobalArgs, RenameArgs> = {
+  command: 'rename',
+  describe: 'Rename a location (a typo); refused while users are in it',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .option('customer', customerOption)
+      .option('name', { type: 'string', demandOption: true, describe: 'The location as it is named now' })
+      .option('to', { type: 'string', demandOption: true, describe: 'Its new name, 1 to 80 characters' })
+      .example('$0 locations rename --customer acme --name "Amsterdm HQ" --to "Amsterdam HQ"', '') as Argv<RenameArgs>,
+  handler: (argv: ArgumentsCamelCase<RenameArgs>) =>
+    runCommand(() =>
+      withDirectory(argv, (db) => {
+        const location = renameLocation(db, { customerId: argv.customer, name: argv.name, to: argv.to! });
+        if (!argv.quiet || argv.json) print(argv, location, `Renamed location "${argv.name}" of customer ${location.customerId} to "${location.name}".`);
+      }),
+    ),
+};
+
+const remove: CommandModule<GlobalArgs, RenameArgs> = {
+  command: 'remove',
+  describe: 'Remove a location; refused while users are in it',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .option('customer', customerOption)
+      .option('name', { type: 'string', demandOption: true, describe: 'The location to remove' })
+      .example('$0 locations remove --customer acme --name "Old office"', '') as Argv<RenameArgs>,
+  handler: (argv: ArgumentsCamelCase<RenameArgs>) =>
+    runCommand(() =>
+      withDirectory(argv, (db) => {
+        const removed = removeLocation(db, { customerId: argv.customer, name: argv.name });
+        if (!argv.quiet || argv.json) print(argv, removed, `Removed location "${removed.name}" from customer ${removed.customerId}.`);
+      }),
+    ),
+};
+
 function address(l: LocationRecord): string {
   return [l.addressLine1, l.addressLine2, [l.zipOrPostalCode, l.city].filter(Boolean).join(' '), l.stateOrProvince]
     .filter(Boolean)
@@ -106,7 +147,7 @@ function address(l: LocationRecord): string {
 
 export const locationsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'locations',
-  describe: "Add and list a customer's locations (in the embedded directory, or in Webex with --backend webex)",
-  builder: (y: Argv<GlobalArgs>) => y.command(add).command(list).demandCommand(1, 'Name a locations command: add or list.'),
+  describe: "Add and list a customer's locations (in the embedded directory, or in Webex with --backend webex); rename and remove them in the embedded directory",
+  builder: (y: Argv<GlobalArgs>) => y.command(add).command(list).command(rename).command(remove).demandCommand(1, 'Name a locations command: add, list, rename or remove.'),
   handler: () => {},
 };

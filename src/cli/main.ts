@@ -15,23 +15,26 @@ import { servicesCommand } from './services.js';
 import { templatesCommand } from './templates.js';
 import { outboxCommand } from './outbox.js';
 import { wordArgumentError } from './argument-errors.js';
-
-const COMMANDS = [usersCommand, runsCommand, customersCommand, locationsCommand, sitesCommand, orgsCommand, subscriptionsCommand, servicesCommand,
-  templatesCommand, outboxCommand];
-/** The top-level command names (`users`, `runs`...), to name a command in a refusal of the command line. */
-const NOUNS = COMMANDS.map((c) => String(c.command).split(' ')[0]!);
+import { batchCommand } from './batch.js';
+import { withSettings } from './settings.js';
 import { printProblem, reportFailure, setShowStacks } from './problem.js';
 import { handleStopSignals } from './signals.js';
 
+const COMMANDS = [usersCommand, runsCommand, customersCommand, locationsCommand, sitesCommand, orgsCommand, subscriptionsCommand, servicesCommand,
+  templatesCommand, outboxCommand, batchCommand];
+/** The top-level command names (`users`, `runs`...), to name a command in a refusal of the command line. */
+const NOUNS = COMMANDS.map((c) => String(c.command).split(' ')[0]!);
+
 /** The one place that knows every command. Each noun lives in its own module. */
 export async function main(argv: string[]): Promise<void> {
-  await withGlobalOptions(yargs(argv))
+  await withSettings(withGlobalOptions(yargs(argv)), argv)
     .scriptName('bulkhub')
     // English whatever LANG says: wordArgumentError rewords yargs' English texts in bulkhub's words.
     .locale('en')
     .usage('$0 <command> [options]\n\nBulk provisioning of Webex Wholesale users from CSV, and the organisations, orders and services around them.')
     .command(usersCommand)
     .command(runsCommand)
+    .command(batchCommand)
     .command(customersCommand)
     .command(locationsCommand)
     .command(sitesCommand)
@@ -57,7 +60,9 @@ export async function main(argv: string[]): Promise<void> {
       printProblem({ code: 'BAD_ARGUMENTS', message: wordArgumentError(message ?? error.message, argv, NOUNS) });
       process.exit(EXIT.NOT_APPLIED);
     })
+    .completion('completion', 'Print a bash or zsh completion script: bulkhub completion >> ~/.bashrc')
     .help()
+    .alias('help', 'h')
     .version()
     .parseAsync();
 }

@@ -91,15 +91,20 @@ export function reportFailure(error: unknown, context: FailureContext = {}): num
   const stack = showStacks && error instanceof Error ? { stack: fullStack(error) } : {};
   if (error instanceof RunRefused) {
     printProblem({ code: error.code, message: error.message, ...(error.line !== undefined && { line: error.line }), ...(error.column && { column: error.column }), ...stack });
-    return EXIT.NOT_APPLIED;
-  }
-  if (error instanceof RunStopped) {
+  } else if (error instanceof RunStopped) {
     printProblem({ code: error.code, message: error.message, runId: error.runId, resume: resumeCommand(error, context.db), ...stack });
-    return error.signal ? EXIT.SIGNAL_BASE + (constants.signals[error.signal] ?? 0) : EXIT.STOPPED;
+  } else {
+    const fault = describeFault(error);
+    printProblem({ code: fault.code, message: fault.message, ...(fault.known ? {} : { hint: 'Run again with --log-level debug to see where it happened.' }), ...stack });
   }
-  const fault = describeFault(error);
-  printProblem({ code: fault.code, message: fault.message, ...(fault.known ? {} : { hint: 'Run again with --log-level debug to see where it happened.' }), ...stack });
-  return fault.known ? EXIT.NOT_APPLIED : EXIT.STOPPED;
+  return exitCodeFor(error);
+}
+
+/** The exit code of an error, as `reportFailure` explains it (also for `batch`, which prints none). */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof RunRefused) return EXIT.NOT_APPLIED;
+  if (error instanceof RunStopped) return error.signal ? EXIT.SIGNAL_BASE + (constants.signals[error.signal] ?? 0) : EXIT.STOPPED;
+  return describeFault(error).known ? EXIT.NOT_APPLIED : EXIT.STOPPED;
 }
 
 function fullStack(error: Error): string {

@@ -3,11 +3,14 @@ import type { Progress } from '../import/progress.js';
 
 /**
  * Shows how far a run is. On a terminal: one redrawn line with a bar, rows per second and the
- * time left. Otherwise: a log line every few seconds (a nightly job's log shows it is alive).
+ * time left. Otherwise: a log line every `intervalMs` (5 s), by the clock and not only when rows
+ * advance, so a nightly job's log shows it is alive even while a slow target answers one window.
+ * `finish()` ends a stage and is safe to call again (a caller ends the display when a run stops).
  */
-export function progressDisplay(logger: Logger, options: { quiet?: boolean; intervalMs?: number } = {}): Progress {
+export function progressDisplay(logger: Logger, options: { quiet?: boolean; intervalMs?: number; lines?: boolean } = {}): Progress {
   if (options.quiet) return { start() {}, update() {}, finish() {} };
-  const tty = Boolean(process.stderr.isTTY);
+  // `lines`: log lines even on a terminal (several imports side by side cannot share one bar).
+  const tty = Boolean(process.stderr.isTTY) && !options.lines;
   const interval = options.intervalMs ?? Number(process.env.BULKHUB_PROGRESS_INTERVAL_MS ?? (tty ? 100 : 5000));
   let phase = '';
   let total: number | undefined;
@@ -15,8 +18,15 @@ export function progressDisplay(logger: Logger, options: { quiet?: boolean; inte
   let started = 0;
   let shownAt = 0;
   let rows = 0;
+  let done = 0;
+  let active = false;
+  let timer: NodeJS.Timeout | undefined;
+  const stopTimer = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+  };
 
-  const render = (done: number, final = false) => {
+  const render = (final = false) => {
     const now = Date.now();
     if (!final && now - shownAt < interval) return;
     shownAt = now;
@@ -36,19 +46,34 @@ export function progressDisplay(logger: Logger, options: { quiet?: boolean; inte
 
   return {
     start(name, size, kind) {
+      stopTimer();
       phase = name;
       total = size;
       unit = kind;
       started = Date.now();
       shownAt = started;
       rows = 0;
+      done = 0;
+      active = true;
+      // Log lines come by the clock too; the timer never keeps the process alive.
+      if (!tty) {
+        timer = setInterval(() => render(), Math.max(interval, 100));
+        timer.unref();
+      }
     },
-    update(done, rowCount) {
-      rows = rowCount ?? (unit === 'rows' ? done : rows);
-      render(done);
+    update(at, rowCount) {
+      done = at;
+      rows = rowCount ?? (unit === 'rows' ? at : rows);
+      render();
     },
     finish() {
-      if (tty) render(total ?? rows, true);
+      if (!active) return;
+      active = false;
+      stopTimer();
+      if (tty) {
+        done = total ?? rows;
+        render(true);
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { notice } from './log.js';
 import type { Argv } from 'yargs';
 import type { Db } from '../db/open.js';
 import { migrateProvisioning } from '../provisioning/schema.js';
@@ -55,5 +56,5 @@ export function addressFrom(argv: Record<string, unknown>, prefix = ''): {
 
 /** Warnings go to stderr with their code, so stdout stays the result (an id, or JSON). */
 export function warn(code: string, message: string): void {
-  process.stderr.write(`bulkhub: warning ${code}: ${message}\n`);
+  notice('warn', `bulkhub: warning ${code}: ${message}`, { code });
 }

@@ -3,6 +3,8 @@ import { migrateJournal } from '../journal/schema.js';
 import { abandonRun, listRuns, requireRun, type RunRecord } from '../journal/runs.js';
 import { countsOf } from '../reports/summary.js';
 import { RunRows } from '../journal/rows.js';
+import { inDatabase } from '../db/open.js';
+import { pruneCommand } from './runs-prune.js';
 import { ROW_CODES, RunRefused } from '../domain/codes.js';
 import { reportPaths } from '../reports/write.js';
 import { writeReviewPage } from '../reports/review-html.js';
@@ -29,7 +31,7 @@ const listCommand: CommandModule<GlobalArgs, ListArgs> = {
       const db = openDbFromArgs(argv);
       migrateJournal(db);
       const runs = listRuns(db, argv.limit);
-      const text = runs.length === 0 ? 'No runs yet.' : [
+      const text = runs.length === 0 ? `No runs yet${inDatabase(db)}.` : [
         'RUN ID                  STATE        CUSTOMER        ROWS  ERRORS  FILE',
         ...runs.map((r) => `${r.id.padEnd(23)} ${label(r).padEnd(12)} ${r.customerId.padEnd(14)} ${String(r.summary?.rows ?? '-').padStart(5)} ${String(r.summary?.errors ?? '-').padStart(7)}  ${r.inputFile}`),
       ].join('\n');
@@ -89,6 +91,7 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
         `  lines by state: ${states.map((s) => `${s.state} ${s.n}`).join(', ') || 'none'}`,
         ...(run.summary?.refusal ? [`  refused    ${run.summary.refusal.code}: ${run.summary.refusal.message}`] : []),
         `  reports    ${run.outDir}`,
+        `  database   ${db.name}`,
         ...(['ingesting', 'planned', 'applying'].includes(run.state)
           ? [
               `  unfinished: finish it with "bulkhub users import ${run.inputFile} --customer ${run.customerId}${run.backend === 'sqlite' ? '' : ` --backend ${run.backend}`} --resume ${run.id}"`,
@@ -96,7 +99,7 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
             ]
           : []),
       ];
-      print(argv, { ...publicRun(run), counts, lineStates: Object.fromEntries(states.map((s) => [s.state, s.n])) }, lines.join('\n'));
+      print(argv, { ...publicRun(run), database: db.name, counts, lineStates: Object.fromEntries(states.map((s) => [s.state, s.n])) }, lines.join('\n'));
       db.close();
     }),
 };
@@ -157,7 +160,7 @@ const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
 export const runsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'runs <command>',
   describe: 'The history of import runs (the run journal)',
-  builder: (y) => y.command(listCommand).command(showCommand).command(reportCommand).command(abandonCommand).demandCommand(1) as Argv<GlobalArgs>,
+  builder: (y) => y.command(listCommand).command(showCommand).command(reportCommand).command(abandonCommand).command(pruneCommand).demandCommand(1) as Argv<GlobalArgs>,
   handler: () => {},
 };
 

@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { addSite, listSites } from '../backends/sqlite/directory.js';
+import { removeSite, renameSite } from '../backends/sqlite/upkeep.js';
 import { print, runCommand, type GlobalArgs } from './context.js';
 import { withDirectory } from './customers.js';
 import { backendOption, withoutPublicApi, type BackendName } from './backend-option.js';
@@ -61,9 +62,55 @@ const list: CommandModule<GlobalArgs, CustomerArgs> = {
     ),
 };
 
+interface RenameArgs extends CustomerArgs {
+  url: string;
+  to?: string;
+}
+
+const rename: CommandModule<GlobalArgs, RenameArgs> = {
+  command: 'rename',
+  describe: "Rename a Meetings site (a typo); refused while it is a user's preferred site",
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .option('customer', customerOption)
+      .option('url', { type: 'string', demandOption: true, describe: 'The site as it is now, e.g. acme.webx.com' })
+      .option('to', { type: 'string', demandOption: true, describe: 'The right site, e.g. acme.webex.com' })
+      .example('$0 sites rename --customer acme --url acme.webx.com --to acme.webex.com', '') as Argv<RenameArgs>,
+  handler: (argv: ArgumentsCamelCase<RenameArgs>) =>
+    runCommand(() =>
+      withDirectory(argv, (db) => {
+        const site = renameSite(db, { customerId: argv.customer, url: argv.url, to: argv.to! });
+        if (!argv.quiet || argv.json) print(argv, site, `Renamed site ${argv.url} of customer ${site.customerId} to ${site.url}.`);
+      }),
+    ),
+};
+
+const remove: CommandModule<GlobalArgs, RenameArgs> = {
+  command: 'remove',
+  describe: "Remove a Meetings site; refused while it is a user's preferred site",
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .option('customer', customerOption)
+      .option('url', { type: 'string', demandOption: true, describe: 'The site to remove' })
+      .example('$0 sites remove --customer acme --url old.webex.com', '') as Argv<RenameArgs>,
+  handler: (argv: ArgumentsCamelCase<RenameArgs>) =>
+    runCommand(() =>
+      withDirectory(argv, (db) => {
+        const removed = removeSite(db, { customerId: argv.customer, url: argv.url });
+        if (!argv.quiet || argv.json) print(argv, removed, `Removed site ${removed.url} from customer ${removed.customerId}.`);
+      }),
+    ),
+};
+
 export const sitesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'sites',
-  describe: "Add and list a customer's Webex Meetings sites (list also in Webex, with --backend webex)",
-  builder: (y: Argv<GlobalArgs>) => y.command(withoutPublicApi(add, 'Meetings site setup')).command(list).demandCommand(1, 'Name a sites command: add or list.'),
+  describe: "Add, list, rename and remove a customer's Webex Meetings sites (list also in Webex, with --backend webex)",
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .command(withoutPublicApi(add, 'Meetings site setup'))
+      .command(list)
+      .command(withoutPublicApi(rename, 'Meetings site setup'))
+      .command(withoutPublicApi(remove, 'Meetings site setup'))
+      .demandCommand(1, 'Name a sites command: add, list, rename or remove.'),
   handler: () => {},
 };

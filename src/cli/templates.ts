@@ -3,6 +3,7 @@ import { createTemplate, listTemplates, requireTemplate, type AuthMethod, type T
 import { print, runCommand, type GlobalArgs } from './context.js';
 import { table } from './customers.js';
 import { warn, withProvisioning } from './provisioning-shared.js';
+import { deleteTemplate } from '../provisioning/customer-removal.js';
 
 /** `bulkhub templates ...`: onboarding templates for Wholesale customers (seed 003). */
 
@@ -77,6 +78,19 @@ const show: CommandModule<GlobalArgs, GlobalArgs & { id: string }> = {
     ),
 };
 
+const remove: CommandModule<GlobalArgs, GlobalArgs & { id: string }> = {
+  command: 'delete <id>',
+  describe: 'Delete an onboarding template (refused while customers created from it exist)',
+  builder: (y: Argv<GlobalArgs>) => y.positional('id', { type: 'string', demandOption: true, describe: 'Provisioning ID' }) as Argv<GlobalArgs & { id: string }>,
+  handler: (argv) =>
+    runCommand(() =>
+      withProvisioning(argv, (db) => {
+        const deleted = deleteTemplate(db, argv.id);
+        if (!argv.quiet || argv.json) print(argv, deleted, `Deleted template ${deleted.provisioningId} (${deleted.name}).`);
+      }),
+    ),
+};
+
 function describeTemplate(t: Template): string {
   return [
     `Template ${t.name}`,
@@ -93,6 +107,6 @@ function describeTemplate(t: Template): string {
 export const templatesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'templates',
   describe: 'Onboarding templates for Wholesale customers',
-  builder: (y: Argv<GlobalArgs>) => y.command(create).command(list).command(show).demandCommand(1, 'Name a templates command: create, list or show.'),
+  builder: (y: Argv<GlobalArgs>) => y.command(create).command(list).command(show).command(remove).demandCommand(1, 'Name a templates command: create, list, show or delete.'),
   handler: () => {},
 };

@@ -9,26 +9,30 @@ import { migrateDirectory } from '../backends/sqlite/schema.js';
 import { loadHeaderMapFile } from '../csv/header-map.js';
 import { RunRefused } from '../domain/codes.js';
 import { runImport, type ImportResult } from '../import/run-import.js';
+import { checkPolicy } from '../journal/retention.js';
+import { countsOf } from '../reports/summary.js';
 import type { ReportPaths } from '../reports/write.js';
 import type { RunSummary } from '../journal/types.js';
 import { exportUsers } from '../reports/export.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { createLogger } from './log.js';
+import { createLogger, notice, outcomeLine } from './log.js';
 import { backendOption, webexConnection, webexPollMs, type BackendName } from './backend-option.js';
 import { MOVE_DEFAULTS } from '../backends/webex/moves.js';
 import { progressDisplay } from './progress-display.js';
-import { whileStoppable } from './signals.js';
+import type { Progress } from '../import/progress.js';
+import type { AdaptiveLimiter } from '../backends/webex/limiter.js';
+import { whileStoppable, type StopCheck } from './signals.js';
 import { errorTable, listErrors, moreErrors } from './error-table.js';
 import { RunRows } from '../journal/rows.js';
 
-interface BackendArgs extends GlobalArgs {
+export interface BackendArgs extends GlobalArgs {
   backend: BackendName;
   concurrency?: number;
   subPartner?: string;
 }
 
-interface ImportArgs extends BackendArgs {
+export interface ImportArgs extends BackendArgs {
   file: string;
   customer: string;
   dryRun?: boolean;
@@ -45,6 +49,8 @@ interface ImportArgs extends BackendArgs {
   reportFormat?: 'csv' | 'xlsx';
   concurrency: number;
   precheck?: boolean;
+  keepRuns?: number;
+  keepDays?: number;
 }
 
 const DELIMITERS: Record<string, ',' | ';' | '\t'> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\\t': '\t', '\t': '\t', tab: '\t' };
@@ -80,7 +86,10 @@ function importOptions<T>(y: Argv<T>) {
       describe: 'xlsx also writes results.xlsx and errors.xlsx (text cells; errors.xlsx imports back like errors.csv)',
     })
     .option('header-map', { type: 'string', requiresArg: true, describe: 'JSON file of your own header names: {"Your header": "Phone Number"}' })
-    .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' });
+    .option('concurrency', { type: 'number', default: 8, describe: 'Changes in flight at once (remote targets)' })
+    .option('keep-runs', { type: 'number', requiresArg: true, describe: "Retention: after a completed run, keep only the newest N runs of this customer and target in the journal" })
+    .option('keep-days', { type: 'number', requiresArg: true, describe: 'Retention: after a completed run, delete the runs of this customer and target older than DAYS days' })
+    .group(['keep-runs', 'keep-days'], 'Retention (also "keepRuns"/"keepDays" in the config file):');
 }
 
 const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
@@ -124,7 +133,7 @@ const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
       try {
         await backend.getCustomer(argv.customer);
         const count = await exportUsers(backend, argv.customer, argv.out);
-        if (argv.out) process.stderr.write(`Wrote ${count} users to ${argv.out}\n`);
+        if (argv.out && !argv.quiet) notice('info', `Wrote ${count} users to ${argv.out}`, { customerId: argv.customer, users: count, out: argv.out });
       } finally {
         await backend.close();
         db?.close();
@@ -140,6 +149,70 @@ export const usersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
 };
 
 async function importUsers(argv: ImportArgs): Promise<number> {
+  const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
+  const progress = progressDisplay(logger, { quiet: argv.quiet });
+  let summary: RunSummary;
+  let reports: ReportPaths;
+  const shown = (db: Db, s: RunSummary, r: ReportPaths, result?: ImportResult) => {
+    report(argv, s, r, result);
+    printFirstErrors(argv, db, s, r);
+  };
+  const onSignal = (signal: NodeJS.Signals): void =>
+    logger.warn({ signal }, `${signal}: stopping at the next safe point, with nothing half-done (send it again to stop at once)`);
+  try {
+    ({ summary, reports } = await whileStoppable(onSignal, (stop) => importWith(argv, { logger, progress, onSummary: shown, stop })));
+  } catch (error) {
+    const refused = error as RunRefused & { reports?: ReportPaths; summary?: RunSummary };
+    if (!(refused instanceof RunRefused && refused.summary && refused.reports)) throw error;
+    // The run got as far as its summary (shown already): the outcome line below says why nothing was applied.
+    ({ summary, reports } = refused);
+  } finally {
+    progress.finish();
+  }
+  const exitCode = exitCodeOf(summary);
+  outcomeLine(argv, exitCode, runOutcomeText(summary, exitCode), runOutcomeFields(summary, reports.dir));
+  return exitCode;
+}
+
+/** The words of a run's outcome line. */
+export function runOutcomeText(s: RunSummary, exitCode: number): string {
+  return `${s.dryRun ? 'dry run' : 'run'} ${s.runId} ${s.outcome}: ${s.rows} rows, ${s.added} added, ${s.modified} modified, ${s.removed} removed, ` +
+    `${s.unchanged} unchanged, ${s.warnings} warnings, ${s.errors} errors (exit ${exitCode})`;
+}
+
+/** The fields of a run's outcome line: what a scheduler needs to act on. */
+export function runOutcomeFields(s: RunSummary, reports: string) {
+  return {
+    outcome: s.outcome,
+    runId: s.runId,
+    customerId: s.customerId,
+    backend: s.backend,
+    dryRun: s.dryRun,
+    counts: countsOf(s),
+    reports,
+    database: s.database,
+    ...(s.refusal && { refusal: s.refusal }),
+  };
+}
+
+/** What one import needs besides its options. In a batch, imports on Webex share one limiter (one token, one rate limit). */
+export interface ImportDeps {
+  logger: Logger;
+  progress: Progress;
+  limiter?: AdaptiveLimiter;
+  /** Called once the run has its summary (also when it was refused), while its journal is still open. */
+  onSummary?: (db: Db, summary: RunSummary, reports: ReportPaths, result?: ImportResult) => void;
+  /** Asked at the run's safe points: a signal stops it there, resumable (signals.ts). */
+  stop?: StopCheck;
+}
+
+/**
+ * One import from its options, start to finish: checks the options, opens the database and the
+ * target, runs the pipeline (`runImport`, the one place that wires it) and closes both again.
+ * Resolves with the run's result; rejects like `runImport` (a `RunRefused` carries the summary
+ * and reports when it got that far). Used by `users import|validate` and by `batch`.
+ */
+export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<ImportResult> {
   const delimiter = argv.delimiter === undefined ? undefined : DELIMITERS[argv.delimiter];
   if (argv.delimiter !== undefined && delimiter === undefined) {
     throw new RunRefused('BAD_ARGUMENTS', `--delimiter must be comma, semicolon or tab, not "${argv.delimiter}".`);
@@ -150,21 +223,21 @@ async function importUsers(argv: ImportArgs): Promise<number> {
   }
   if (argv.precheck && !argv.dryRun) throw new RunRefused('BAD_ARGUMENTS', '--precheck only goes with --dry-run (or users validate).');
   if (argv.precheck && argv.backend !== 'webex') throw new RunRefused('BAD_ARGUMENTS', '--precheck asks Webex: it needs --backend webex.');
-  const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
+  const retention = argv.keepRuns === undefined && argv.keepDays === undefined ? undefined : { keep: argv.keepRuns, olderThanDays: argv.keepDays };
+  if (retention) checkPolicy(retention, { keep: '--keep-runs', olderThanDays: '--keep-days' });
+  const { logger } = deps;
   // The journal records remote changes for Webex: they cannot roll back with the file, so FULL.
   const db = openDbFromArgs(argv, { durability: argv.backend === 'webex' ? 'full' : 'normal' });
   let backend: Backend;
   try {
-    backend = openBackend(argv, db, logger);
+    backend = openBackend(argv, db, logger, deps.limiter);
   } catch (error) {
     db.close();
     throw error;
   }
   try {
     const extraAliases = argv.headerMap ? await loadHeaderMapFile(argv.headerMap) : undefined;
-    const onSignal = (signal: NodeJS.Signals): void =>
-      logger.warn({ signal }, `${signal}: stopping at the next safe point, with nothing half-done (send it again to stop at once)`);
-    const result = await whileStoppable(onSignal, (stop) => runImport({
+    const result = await runImport({
       file: argv.file,
       customerId: argv.customer,
       db,
@@ -183,37 +256,41 @@ async function importUsers(argv: ImportArgs): Promise<number> {
       reportFormat: argv.reportFormat,
       concurrency: argv.concurrency,
       precheck: argv.precheck ?? false,
+      retention,
       logger,
-      progress: progressDisplay(logger, { quiet: argv.quiet }),
-      stop,
-    }));
-    report(argv, result.summary, result.reports, result);
-    printFirstErrors(argv, db, result.summary, result.reports);
-    if (result.summary.refusal) return EXIT.NOT_APPLIED;
-    return result.summary.errors > 0 ? EXIT.ROW_ERRORS : EXIT.OK;
+      progress: deps.progress,
+      ...(deps.stop && { stop: deps.stop }),
+    });
+    deps.onSummary?.(db, result.summary, result.reports, result);
+    return result;
   } catch (error) {
     const refused = error as RunRefused & { reports?: ReportPaths; summary?: RunSummary };
-    if (refused instanceof RunRefused && refused.summary && refused.reports) {
-      report(argv, refused.summary, refused.reports);
-      printFirstErrors(argv, db, refused.summary, refused.reports);
-    }
+    if (refused instanceof RunRefused && refused.summary && refused.reports) deps.onSummary?.(db, refused.summary, refused.reports);
     throw error;
   } finally {
+    deps.progress.finish();
     await backend.close();
     db.close();
   }
+}
+
+/** The exit code of a finished run, as the README's table says. */
+export function exitCodeOf(summary: RunSummary): number {
+  if (summary.refusal) return EXIT.NOT_APPLIED;
+  return summary.errors > 0 ? EXIT.ROW_ERRORS : EXIT.OK;
 }
 
 /**
  * The target of a command. For Webex the token comes from the environment only (never argv,
  * which `ps` and shell history show) and goes nowhere but the Authorization header.
  */
-function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger): Backend {
+function openBackend(argv: BackendArgs, db: Db | undefined, logger: Logger, limiter?: AdaptiveLimiter): Backend {
   if (argv.backend === 'webex') {
     const { baseUrl, token, subPartnerOrgId } = webexConnection(argv);
     return createWebexBackend({
       baseUrl, token, maxConcurrency: argv.concurrency ?? 8, logger, moves: { ...MOVE_DEFAULTS, pollMs: webexPollMs(MOVE_DEFAULTS.pollMs) },
       ...(subPartnerOrgId && { subPartnerOrgId }),
+      ...(limiter && { limiter }),
     });
   }
   migrateDirectory(db!);
@@ -243,6 +320,7 @@ function report(argv: ImportArgs, summary: RunSummary, reports: ReportPaths, res
       (s.notApplied > 0 ? `, ${s.notApplied} not applied (the changes the file asked for; nothing was changed)` : ''),
     ...(s.refusal ? [`  ${s.refusal.code}: ${s.refusal.message}`] : []),
     ...(s.fileWarnings ?? []).map((w) => `  ${w.code}: ${w.message}`),
+    `Database: ${s.database}`,
     `Reports: ${reports.dir}`,
     ...(s.outcome === 'file-refused' ? [] : [`  results.csv  every row and what happened to it`, `  errors.csv   the rows to fix; fix the cells and import this file again`]),
     ...(written.resultsXlsx === undefined ? [] : [`  results.xlsx and errors.xlsx  the same, as Excel workbooks (errors.xlsx imports back too)`]),

@@ -13,6 +13,18 @@ export function resolveDbPath(explicit?: string): string {
   return resolve(explicit ?? process.env.BULKHUB_DB ?? DEFAULT_DB_PATH);
 }
 
+/**
+ * Says which database file a command used, for a message where that matters ("not found"
+ * because the command ran in another folder than usual): ` in the database /x/bulkhub.db`.
+ */
+export function inDatabase(db: Db): string {
+  return ` in the database ${db.name}`;
+}
+
+/** How to point a command at another database file, for the end of a "not found" message. */
+export const OTHER_DATABASE =
+  'Another database file is named with --db (or BULKHUB_DB, or "db" in the config file); without them bulkhub uses .bulkhub/bulkhub.db in the folder it runs in.';
+
 export interface OpenOptions {
   /**
    * `full` fsyncs the WAL on every commit. Needed when the journal records changes made
@@ -57,6 +69,9 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     db.pragma('busy_timeout = 5000');
     claimFile(db, path, options.readonly ?? false);
     if (!options.readonly) {
+      // Takes effect only in a file with no table yet: there, pruned runs give their pages back
+      // cheaply (journal/retention.ts); an older file is switched by its first prune's VACUUM.
+      db.pragma('auto_vacuum = INCREMENTAL');
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
       db.pragma('foreign_keys = ON');

@@ -74,7 +74,7 @@ export const RUN_CODES = {
   REMOVAL_GUARD: 'More removals than the guard allows (over 10 users and over 10%); nothing applied.',
   CUSTOMER_NOT_FOUND: 'The customer id is not known to the target.',
   INPUT_CHANGED: 'The file changed since the run being resumed started.',
-  RUN_IN_PROGRESS: 'Another process is applying this run right now.',
+  RUN_IN_PROGRESS: 'Another import of the same customer and target is running right now (one at a time), or another process is applying this run.',
   RUN_NOT_FOUND: 'No run with that id.',
   BAD_ARGUMENTS: 'The command line is not valid.',
   TARGET_UNAVAILABLE: 'The target cannot be reached.',
@@ -118,6 +118,17 @@ export const PROVISIONING_CODES = {
   PSTN_NOT_ADVISED: '(warning) The template names a Cloud Connected PSTN provider; the vendor advises against it.',
 } as const;
 
+/**
+ * Refusals of the directory's upkeep (renaming or removing a location or site, deleting a
+ * customer or a template): something still depends on it. Exit code 2, nothing changed.
+ */
+export const UPKEEP_CODES = {
+  LOCATION_IN_USE: 'Users are in the location: it cannot be renamed or removed while they are.',
+  SITE_IN_USE: 'Users have the Meetings site as their preferred site: it cannot be renamed or removed while they do.',
+  CUSTOMER_IN_USE: 'The customer still has users besides its full admin, or is being imported right now: it cannot be deleted.',
+  TEMPLATE_IN_USE: 'Customers were created from the onboarding template: it cannot be deleted while they exist.',
+} as const;
+
 export type FileCode = keyof typeof FILE_CODES;
 export type RowCode = keyof typeof ROW_CODES;
 export type WarningCode = keyof typeof WARNING_CODES;
@@ -125,7 +136,8 @@ export type NoteCode = keyof typeof NOTE_CODES;
 export type RunCode = keyof typeof RUN_CODES;
 export type ProvisioningCode = keyof typeof PROVISIONING_CODES;
 export type FaultCode = keyof typeof FAULT_CODES;
-export type Code = FileCode | RowCode | WarningCode | NoteCode | RunCode | ProvisioningCode | FaultCode;
+export type UpkeepCode = keyof typeof UPKEEP_CODES;
+export type Code = FileCode | RowCode | WarningCode | NoteCode | RunCode | ProvisioningCode | FaultCode | UpkeepCode;
 
 /** A problem with one row (or, for file warnings, with the file), or a note about it. */
 export interface Issue {
@@ -156,12 +168,15 @@ export function rowNote(code: NoteCode, message: string): Issue {
  * A problem that stops a whole run before anything changes: a file that cannot be trusted, a
  * run that cannot go on. The CLI turns it into exit code 2.
  */
+/** The codes a whole command can stop with (exit 2). Upkeep names a location or site it cannot find with the row codes. */
+export type RefusalCode = FileCode | RunCode | ProvisioningCode | FaultCode | UpkeepCode | Extract<RowCode, 'LOCATION_NOT_FOUND' | 'SITE_NOT_FOUND'>;
+
 export class RunRefused extends Error {
-  readonly code: FileCode | RunCode | ProvisioningCode | FaultCode;
+  readonly code: RefusalCode;
   readonly line: number | undefined;
   readonly column: string | undefined;
 
-  constructor(code: FileCode | RunCode | ProvisioningCode | FaultCode, message: string, where: { line?: number; column?: string } = {}) {
+  constructor(code: RefusalCode, message: string, where: { line?: number; column?: string } = {}) {
     super(message);
     this.name = 'RunRefused';
     this.code = code;
@@ -198,7 +213,7 @@ export class RunStopped extends Error {
   readonly runId: string;
 
   constructor(
-    readonly code: FileCode | RunCode | ProvisioningCode | FaultCode,
+    readonly code: RefusalCode,
     message: string,
     /** The run, as much of it as the command that resumes it names. */
     readonly run: { id: string; inputFile: string; customerId: string; backend: string },

@@ -46,8 +46,12 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
     options.checkpoint?.();
     const window = rows.nextWindow(['pending', 'in_flight'], after, options.windowSize);
     if (window.length === 0) break;
+    const before = done;
+    let applied = 0;
+    // A slow target takes long over a window: progress moves with every change, not once a window.
+    const onApplied = () => options.progress.update(before + ++applied);
     const apply = async (): Promise<void> => {
-      const { final, failure } = await applyWindow(window, backend, ctx, limit, options.stopping ?? (() => false));
+      const { final, failure } = await applyWindow(window, backend, ctx, limit, options.stopping ?? (() => false), onApplied);
       faultHook(++windows);
       rows.markDone(final);
       // The target refused us (a token gone bad): what landed is recorded, the rest stays in flight.
@@ -74,7 +78,7 @@ export async function applyAll(rows: RunRows, backend: Backend, ctx: PlanContext
  * flight, and `failure` says why the target failed.
  */
 async function applyWindow(window: readonly WorkRow[], backend: Backend, ctx: PlanContext, limit: ReturnType<typeof pLimit>,
-  stopping: () => boolean): Promise<{ final: FinalRow[]; failure?: unknown }> {
+  stopping: () => boolean, onApplied: () => void): Promise<{ final: FinalRow[]; failure?: unknown }> {
   const current = await lookUp(backend, ctx.customerId, window.map((r) => r.key));
   const final: FinalRow[] = [];
   const toApply: Array<{ row: WorkRow; op: Operation; action: FinalRow['action']; note?: string }> = [];
@@ -90,7 +94,7 @@ async function applyWindow(window: readonly WorkRow[], backend: Backend, ctx: Pl
       final.push({ line: row.line, action: row.plannedAction!, issues: row.issues, note: 'Applied; confirmed against the target when the run was resumed.' });
     } else final.push({ line: row.line, action: plan.action, issues: [...row.issues, ...errors], ...(plan.note ? { note: plan.note } : {}) });
   }
-  const { results, failure } = await applyOps(backend, toApply.map((t) => t.op), limit, stopping);
+  const { results, failure } = await applyOps(backend, toApply.map((t) => t.op), limit, stopping, onApplied);
   toApply.forEach(({ row, action, note }, i) => {
     const result = results[i];
     if (result) final.push(finalFor(row, action, result, note));
@@ -106,14 +110,16 @@ const RESUMED_NOTE = 'An earlier process of this run had started it; it was fini
  * their result is undefined and their lines stay in flight for the resume.
  */
 async function applyOps(backend: Backend, ops: Operation[], limit: ReturnType<typeof pLimit>,
-  stopping: () => boolean): Promise<{ results: Array<OperationResult | undefined>; failure?: unknown }> {
+  stopping: () => boolean, onApplied: () => void): Promise<{ results: Array<OperationResult | undefined>; failure?: unknown }> {
   if (ops.length === 0) return { results: [] };
   if (backend.applyMany) return { results: await backend.applyMany(ops) };
   let failure: unknown;
   const results = await Promise.all(ops.map((op) => limit(async () => {
     if (failure !== undefined || stopping()) return undefined;
     try {
-      return await backend.apply(op);
+      const result = await backend.apply(op);
+      onApplied();
+      return result;
     } catch (error) {
       failure ??= error;
       return undefined;

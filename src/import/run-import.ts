@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Delimiter } from '../csv/sniff.js';
-import { TargetUnavailable, type Backend } from '../backends/port.js';
+import { TargetUnavailable, type Backend, type CustomerFacts } from '../backends/port.js';
 import type { Db } from '../db/open.js';
 import { FILE_CODES, RunRefused, RunStopped } from '../domain/codes.js';
 import { describeFault } from '../domain/faults.js';
@@ -9,6 +9,8 @@ import { COLUMNS } from '../domain/columns.js';
 import { planContext } from '../domain/plan.js';
 import type { ImportMode } from '../domain/row.js';
 import { markDuplicates } from '../journal/cross-checks.js';
+import { takeRunLock, type RunLock } from '../journal/lock.js';
+import { pruneRuns, type RetentionPolicy } from '../journal/retention.js';
 import { RunRows } from '../journal/rows.js';
 import { addRunNotes, getRun, requireRun, setRunState, type RunRecord } from '../journal/runs.js';
 import type { RunSummary } from '../journal/types.js';
@@ -61,6 +63,8 @@ export interface ImportOptions {
   progress?: Progress;
   /** Asked at every safe point (between batches, between windows): a signal there stops the run, resumable. */
   stop?: () => NodeJS.Signals | undefined;
+  /** After a completed run that applied (not a dry run), delete this customer's and target's runs outside the policy. */
+  retention?: RetentionPolicy;
 }
 
 export interface ImportResult {
@@ -68,6 +72,8 @@ export interface ImportResult {
   summary: RunSummary;
   reports: ReportPaths;
   resumed: boolean;
+  /** What retention deleted after the run, when a policy was given. */
+  pruned?: { runs: number; bytesBefore: number; bytesAfter: number };
 }
 
 /**
@@ -78,7 +84,6 @@ export interface ImportResult {
  */
 export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const { db, backend, logger } = options;
-  const progress = options.progress ?? silentProgress;
   migrateJournal(db);
   const file = resolve(options.file);
   const input = inspectInput(file);
@@ -87,7 +92,21 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const inputHash = input.regular || (options.resumeRunId && !resumesIngest(db, options.resumeRunId)) ? await hashFile(file) : undefined;
   const customer = await backend.getCustomer(options.customerId);
 
+  // A dry run changes nothing: only runs that apply take the customer's lock (one at a time).
+  const lock = options.dryRun ? undefined : takeRunLock(db, { customerId: customer.customerId, backend: backend.name }, { logger });
+  try {
+    return await importLocked(options, file, input, inputHash, customer, lock);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function importLocked(options: ImportOptions, file: string, input: ReturnType<typeof inspectInput>, inputHash: string | undefined,
+  customer: CustomerFacts, lock: RunLock | undefined): Promise<ImportResult> {
+  const { db, backend, logger } = options;
+  const progress = options.progress ?? silentProgress;
   const { run, resumed } = openRun(options, file, inputHash, input);
+  lock?.holdFor(run.id);
   backend.tagRun?.(run.id);
   const rows = new RunRows(db, run.id);
   const paths = reportPaths(run.outDir);
@@ -95,7 +114,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   if (backend.unmanaged?.length) {
     logger.warn({ backend: backend.name, columns: backend.unmanaged }, `${backend.name} has no API for ${backend.unmanaged.map((k) => COLUMNS[k]).join(' and ')}: those columns are validated but not applied`);
   }
-  logger.info({ runId: run.id, customerId: run.customerId, file, resumed, dryRun: run.dryRun }, resumed ? 'resuming run' : 'run started');
+  logger.info({ runId: run.id, customerId: run.customerId, file, database: db.name, resumed, dryRun: run.dryRun }, resumed ? 'resuming run' : 'run started');
   const checkpoint = (phase: string): void => {
     const signal = options.stop?.();
     if (signal) throw new RunStopped('INTERRUPTED', `Run ${run.id} stopped on ${signal} at a safe point while ${phase}; ${standing(rows)}`, run, signal);
@@ -145,10 +164,23 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
     }
     // A dry run goes on past the guard, to show every planned line, but says the real run would stop.
     const refusal = guard ? { code: guard.code, message: `The real run would be refused: ${guard.message}` } : undefined;
-    return await finish(db, requireRun(db, run.id), rows, paths, resumed, options, refusal);
+    const result = await finish(db, requireRun(db, run.id), rows, paths, resumed, options, refusal);
+    return run.dryRun || !options.retention ? result : { ...result, pruned: applyRetention(options, options.retention) };
   } catch (error) {
     throw stopped(db, run, rows, error);
   }
+}
+
+/** The retention a nightly job relies on: after each completed run, the customer's old runs go. */
+function applyRetention(options: ImportOptions, policy: RetentionPolicy): ImportResult['pruned'] {
+  const { db, backend, logger } = options;
+  const result = pruneRuns(db, { ...policy, customerId: options.customerId, backend: backend.name });
+  const mb = (bytes: number) => Math.round(bytes / 104_857.6) / 10;
+  if (result.deleted.length > 0) {
+    logger.info({ pruned: result.deleted.map((r) => r.id), bytesBefore: result.bytesBefore, bytesAfter: result.bytesAfter },
+      `retention: deleted ${result.deleted.length} older run${result.deleted.length === 1 ? '' : 's'} of customer ${options.customerId}; the database went from ${mb(result.bytesBefore)} MB to ${mb(result.bytesAfter)} MB`);
+  }
+  return { runs: result.deleted.length, bytesBefore: result.bytesBefore, bytesAfter: result.bytesAfter };
 }
 
 /**
@@ -204,7 +236,7 @@ async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refuse
     const planned = requireRun(db, run.id);
     await writeRowReports(paths, planned.header ?? [], rows.reportRows(), reportOptions(planned, options));
   }
-  const summary = buildSummary(getRun(db, run.id)!, countRows(rows), state, refusal, state === 'file-refused' ? undefined : fileFacts(getRun(db, run.id)!));
+  const summary = buildSummary(getRun(db, run.id)!, db.name, countRows(rows), state, refusal, state === 'file-refused' ? undefined : fileFacts(getRun(db, run.id)!));
   writeSummary(paths, summary);
   setRunState(db, run.id, state, { summary });
   writeReviewPage(requireRun(db, run.id), rows, paths.review);
@@ -214,7 +246,7 @@ async function refuse(db: Db, run: RunRecord, paths: ReportPaths, state: 'refuse
 async function finish(db: Db, run: RunRecord, rows: RunRows, paths: ReportPaths, resumed: boolean,
   options: Pick<ImportOptions, 'reportDelimiter' | 'reportFormat'>, refusal?: RunSummary['refusal']): Promise<ImportResult> {
   await writeRowReports(paths, run.header ?? [], rows.reportRows(), reportOptions(run, options));
-  const summary = buildSummary(run, countRows(rows), 'completed', refusal, fileFacts(run));
+  const summary = buildSummary(run, db.name, countRows(rows), 'completed', refusal, fileFacts(run));
   writeSummary(paths, summary);
   setRunState(db, run.id, run.dryRun ? 'dry-run' : 'completed', { summary });
   writeReviewPage(requireRun(db, run.id), rows, paths.review);

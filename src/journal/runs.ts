@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Db } from '../db/open.js';
+import { inDatabase, OTHER_DATABASE, type Db } from '../db/open.js';
 import { RunRefused } from '../domain/codes.js';
+import { isAlive } from './lock.js';
 import type { ImportMode } from '../domain/row.js';
 import type { RunSummary } from './types.js';
 
@@ -106,7 +107,7 @@ export function getRun(db: Db, id: string): RunRecord | undefined {
 
 export function requireRun(db: Db, id: string): RunRecord {
   const run = getRun(db, id);
-  if (!run) throw new RunRefused('RUN_NOT_FOUND', `There is no run "${id}" in this database; "bulkhub runs list" shows the runs it has.`);
+  if (!run) throw new RunRefused('RUN_NOT_FOUND', `There is no run "${id}"${inDatabase(db)}; "bulkhub runs list" shows the runs it has. ${OTHER_DATABASE}`);
   return run;
 }
 
@@ -182,15 +183,6 @@ export function claimRun(db: Db, run: RunRecord): void {
     throw new RunRefused('RUN_IN_PROGRESS', `Run ${run.id} is being applied right now by process ${run.pid}; wait for it to finish.`);
   }
   db.prepare('UPDATE journal_runs SET pid = ?, host = ?, updated_at = ? WHERE id = ?').run(process.pid, host, new Date().toISOString(), run.id);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function toRecord(row: Record<string, unknown>): RunRecord {

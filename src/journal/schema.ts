@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { LOCK_TABLE } from './lock.js';
 
 /**
  * The run journal lives in the same SQLite file as the embedded directory. One row per run;
@@ -67,6 +68,8 @@ export function migrateJournal(db: Db): void {
   const columns = new Set((db.prepare('PRAGMA table_info(journal_runs)').all() as Array<{ name: string }>).map((c) => c.name));
   if (!columns.has('notes')) db.exec('ALTER TABLE journal_runs ADD COLUMN notes TEXT');
   if (!columns.has('options')) db.exec('ALTER TABLE journal_runs ADD COLUMN options TEXT');
+  // One import per customer and target at a time (lock.ts).
+  db.exec(LOCK_TABLE);
 }
 
 /**

@@ -22,6 +22,8 @@ export interface ReportRow {
 /** The counts and facts `summary.json` carries. */
 export interface RunSummary {
   runId: string;
+  /** The SQLite file holding the run's journal (and, for the embedded directory, the users). */
+  database: string;
   customerId: string;
   backend: string;
   inputFile: string;

@@ -1,4 +1,4 @@
-import type { Db } from '../db/open.js';
+import { inDatabase, OTHER_DATABASE, type Db } from '../db/open.js';
 import { RunRefused } from '../domain/codes.js';
 import { optionalText, parseCountry, parseEmail, requireText } from '../backends/sqlite/validate.js';
 import { activeSince, type DomainStatus, type OrgDomain, type OrgFacts, type OrgKind } from './finder-rules.js';
@@ -58,7 +58,7 @@ export function requireOrganisation(db: Db, id: string, kind?: OrgKind): Organis
   if (!row) {
     throw new RunRefused(
       'ORGANISATION_NOT_FOUND',
-      `Organisation "${id}" does not exist. Find one with \`bulkhub orgs find --email EMAIL\` or \`bulkhub orgs list\`.`,
+      `Organisation "${id}" does not exist${inDatabase(db)}. Find one with \`bulkhub orgs find --email EMAIL\` or \`bulkhub orgs list\`. ${OTHER_DATABASE}`,
     );
   }
   if (kind !== undefined && row.kind !== kind) {

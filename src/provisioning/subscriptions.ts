@@ -1,4 +1,4 @@
-import type { Db } from '../db/open.js';
+import { inDatabase, OTHER_DATABASE, type Db } from '../db/open.js';
 import { RunRefused } from '../domain/codes.js';
 import { parseEmail } from '../backends/sqlite/validate.js';
 import type { CallingLocation, MeetingsSite, ServiceStatus, Subscription } from './subscription-state.js';
@@ -56,7 +56,7 @@ export function requireSubscription(db: Db, id: string): Subscription {
   if (!row) {
     throw new RunRefused(
       'SUBSCRIPTION_NOT_FOUND',
-      `Subscription "${id}" does not exist. List them with \`bulkhub subscriptions list\`, or record an order with \`bulkhub subscriptions add\`.`,
+      `Subscription "${id}" does not exist${inDatabase(db)}. List them with \`bulkhub subscriptions list\`, or record an order with \`bulkhub subscriptions add\`. ${OTHER_DATABASE}`,
     );
   }
   return toSubscription(db, row);

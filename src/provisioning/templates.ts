@@ -1,4 +1,4 @@
-import type { Db } from '../db/open.js';
+import { inDatabase, OTHER_DATABASE, type Db } from '../db/open.js';
 import { RunRefused } from '../domain/codes.js';
 import { optionalText, parseCountry, requireText } from '../backends/sqlite/validate.js';
 import { requireSubscription } from './subscriptions.js';
@@ -67,8 +67,8 @@ export function requireTemplate(db: Db, provisioningId: string): Template {
   if (row) return row;
   throw new RunRefused(
     'TEMPLATE_NOT_FOUND',
-    `No onboarding template has provisioning ID "${provisioningId}". List them with \`bulkhub templates list\`, ` +
-      'or create one with `bulkhub templates create`.',
+    `No onboarding template has provisioning ID "${provisioningId}"${inDatabase(db)}. List them with \`bulkhub templates list\`, ` +
+      `or create one with \`bulkhub templates create\`. ${OTHER_DATABASE}`,
   );
 }
 

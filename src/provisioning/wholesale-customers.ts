@@ -52,7 +52,7 @@ export function createWholesaleCustomer(db: Db, input: NewWholesaleCustomer, now
   const adminEmail = parseEmail('Admin e-mail', input.adminEmail);
   return db.transaction(() => {
     const template = requireTemplate(db, input.provisioningId);
-    const { orgId, created } = organisationFor(db, input, adminEmail, now);
+    const { orgId, created } = organisationFor(db, { ...input, org: input.org ?? mappedOrganisation(db, template.subscriptionId, adminEmail) }, adminEmail, now);
     const customerId = createCustomer(db, { id: input.id, name: input.name, adminEmail, package: input.package });
     // The headquarters is the Wholesale API's address too: its lines hold at most 50 characters.
     const hq = addLocation(db, { customerId, name: input.hq.name, country: input.hq.country, ...parseAddress(input.hq) });
@@ -91,6 +91,26 @@ function organisationFor(db: Db, input: NewWholesaleCustomer, adminEmail: string
   const orgId = createOrganisation(db, { name: input.name, kind: 'customer', country: input.hq.country, domains: [domainOf(adminEmail)] });
   addOrgUser(db, orgId, { email: adminEmail, role: 'admin' }, now);
   return { orgId, created: true };
+}
+
+/**
+ * The organisation to use when `org` is not named: the customer organisation the template's
+ * order was mapped to, when the admin already belongs to it and it holds no Wholesale customer
+ * yet. That is the order's own customer (`subscriptions map --customer-email` made the admin
+ * its user), so asking for `--org` would only make a person copy an id. Any other case keeps
+ * the explicit rules of `organisationFor`.
+ */
+function mappedOrganisation(db: Db, subscriptionId: string, adminEmail: string): string | undefined {
+  const row = db
+    .prepare(
+      `SELECT s.org_id FROM subscriptions s JOIN organisations o ON o.id = s.org_id
+       WHERE s.id = ? AND o.kind = 'customer'
+         AND EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = s.org_id AND m.email = ?)
+         AND NOT EXISTS (SELECT 1 FROM customer_orgs c WHERE c.org_id = s.org_id)`,
+    )
+    .pluck()
+    .get(subscriptionId, adminEmail) as string | undefined;
+  return row;
 }
 
 /** The partner of the template's subscription runs a new organisation, and provisions an existing one. */

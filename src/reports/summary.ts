@@ -48,10 +48,12 @@ export function fileFacts(run: RunRecord): FileFacts {
   return { ignoredColumns, fileWarnings };
 }
 
-export function buildSummary(run: RunRecord, counts: Counts, outcome: RunSummary['outcome'], refusal?: RunSummary['refusal'], file?: FileFacts): RunSummary {
+/** `database` is the SQLite file holding the run's journal (`Db.name`). */
+export function buildSummary(run: RunRecord, database: string, counts: Counts, outcome: RunSummary['outcome'], refusal?: RunSummary['refusal'], file?: FileFacts): RunSummary {
   const finishedAt = new Date();
   return {
     runId: run.id,
+    database,
     customerId: run.customerId,
     backend: run.backend,
     inputFile: run.inputFile,

@@ -30,7 +30,10 @@ describe('bulkhub templates', () => {
     const result = await w.bulkhub('templates', 'create', '--name', 'With PSTN', '--subscription', 'Sub100', '--country', 'NL', '--language', 'nl', '--auth', 'partner', '--pstn-provider', 'Telia');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^prov-[a-z2-7]{12}\n$/);
-    expect(result.said).toMatch(/^bulkhub: warning PSTN_NOT_ADVISED: .*the vendor advises against it/);
+    // Without a terminal the warning is a JSON line (stderr carries JSON lines only).
+    const warning = JSON.parse(result.stderr.trim());
+    expect(warning).toMatchObject({ level: 40, code: 'PSTN_NOT_ADVISED' });
+    expect(warning.msg).toMatch(/^bulkhub: warning PSTN_NOT_ADVISED: .*the vendor advises against it/);
     expect(await w.json('templates', 'show', result.stdout.trim())).toMatchObject({ pstnProvider: 'Telia', auth: 'partner' });
   });
 
@@ -122,6 +125,22 @@ describe('bulkhub customers create from a template (seed 003)', () => {
     expect(created.sites).toEqual(['delta.webex.com']);
     expect((await w.bulkhub('sites', 'list', '--customer', created.id)).stdout).toBe('delta.webex.com\n');
     expect(created.partnerAccess).toEqual({ partnerOrgId: 'org-voxa', role: 'full-admin' }); // the mapping made the partner full admin; kept
+  });
+
+  it('without --org, uses the customer organisation the order was mapped to when the admin belongs to it', async () => {
+    w.seed((db) => {
+      partnerAndOrder(db);
+      mapSubscription(db, { subscriptionId: 'Sub100', for: 'customer', customerEmail: 'it@delta.se', createCustomerOrg: { name: 'Delta AB', vertical: 'Retail', country: 'SE' } });
+    });
+    const pid = await w.id(...template);
+    const org = (await w.json('orgs', 'find', '--email', 'it@delta.se')).organisation.id;
+    const created = await w.json(...delta(pid, '--supported-location'));
+    expect(created).toMatchObject({ orgId: org, orgCreated: false, partnerAccess: { partnerOrgId: 'org-voxa', role: 'full-admin' } });
+    expect(await w.json('orgs', 'list')).toHaveLength(2); // the partner and Delta: no second Delta
+    // That organisation now holds a customer: a second one without --org is refused as before.
+    const again = await w.bulkhub(...delta(pid, '--supported-location').map((a) => (a === 'Delta AB' ? 'Delta 2' : a)));
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/it@delta\.se already has an account in customer organisation/);
   });
 
   it('the template options come as a group; the minimal create keeps working for scripts', async () => {

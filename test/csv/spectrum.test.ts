@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { RunRefused } from '../../src/domain/codes.js';
 import { readRecords, type CsvRecord, type ReadOptions } from '../../src/csv/read.js';
 
-// csv-spectrum (BSD-2-Clause), vendored beside the repo in shared/ (CI clones it there too).
-const CORPUS = fileURLToPath(new URL('../../../shared/corpora/csv-spectrum/', import.meta.url));
+// csv-spectrum (BSD-2-Clause, its LICENSE beside it), vendored into the fixtures: a fresh clone tests alone.
+const CORPUS = fileURLToPath(new URL('../fixtures/csv-spectrum/', import.meta.url));
 const names = readdirSync(`${CORPUS}csvs`).filter((f) => f.endsWith('.csv')).map((f) => basename(f, '.csv')).sort();
 
 /** Yields `bytes` in chunks of the sizes `next()` gives, to hit every buffer boundary. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../db/open.js';
+import { inDatabase, OTHER_DATABASE, type Db } from '../../db/open.js';
 import { RunRefused } from '../../domain/codes.js';
 import { PACKAGES, type PackageId } from '../../domain/packages.js';
 import type { LocationFields } from '../../domain/location.js';
@@ -122,8 +122,8 @@ export function requireCustomer(db: Db, customerId: string): CustomerSummary {
   if (row) return row as CustomerSummary;
   throw new RunRefused(
     'CUSTOMER_NOT_FOUND',
-    `Customer "${customerId}" does not exist in the directory. List customers with \`bulkhub customers list\`, ` +
-      'or create one with `bulkhub customers create --name NAME --admin-email EMAIL --package PACKAGE`.',
+    `Customer "${customerId}" does not exist${inDatabase(db)}. List customers with \`bulkhub customers list\`, ` +
+      `or create one with \`bulkhub customers create --name NAME --admin-email EMAIL --package PACKAGE\`. ${OTHER_DATABASE}`,
   );
 }
 

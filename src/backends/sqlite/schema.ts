@@ -11,7 +11,7 @@ import { PACKAGES } from '../../domain/packages.js';
  * Trigger messages start with the result code (`FULL_ADMIN_PROTECTED: ...`) so the backend can
  * map a refusal back to a row code without guessing.
  */
-export const DIRECTORY_SCHEMA_VERSION = 2;
+export const DIRECTORY_SCHEMA_VERSION = 3;
 
 const PACKAGE_LIST = PACKAGES.map((p) => `'${p}'`).join(', ');
 const NOW = `(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
@@ -193,6 +193,21 @@ END;
 `;
 
 /**
+ * Version 3: a customer can be deleted (`customers delete`), its full admin with it. The full
+ * admin stays protected while its customer exists: the delete removes the customer first (its
+ * foreign keys deferred to the commit), then the admin.
+ */
+const V3 = `
+DROP TRIGGER IF EXISTS users_full_admin_not_removed;
+CREATE TRIGGER users_full_admin_not_removed BEFORE DELETE ON users
+WHEN OLD.is_full_admin = 1 AND EXISTS (SELECT 1 FROM customers WHERE id = OLD.customer_id)
+BEGIN
+  SELECT RAISE(ABORT, 'FULL_ADMIN_PROTECTED: ' || OLD.email || ' is the full admin of customer ' ||
+    OLD.customer_id || ' and cannot be removed.');
+END;
+`;
+
+/**
  * Creates or upgrades the directory's tables. Idempotent and cheap when the schema is current,
  * so every command (and `createSqliteBackend`) may call it after opening the file.
  */
@@ -208,8 +223,9 @@ export function migrateDirectory(db: Db): void {
   if (current === DIRECTORY_SCHEMA_VERSION) return;
   // IMMEDIATE: two processes opening a fresh file at once must not both run the DDL halfway.
   db.transaction(() => {
-    db.exec(V1);
-    db.exec(V2);
+    if (current < 1) db.exec(V1);
+    if (current < 2) db.exec(V2);
+    if (current < 3) db.exec(V3);
     db.prepare('DELETE FROM directory_schema').run();
     db.prepare('INSERT INTO directory_schema (version) VALUES (?)').run(DIRECTORY_SCHEMA_VERSION);
   }).immediate();
