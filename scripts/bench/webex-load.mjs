@@ -26,6 +26,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '7' },
     concurrency: { type: 'string', default: '16' },
     serve: { type: 'boolean', default: false },
+    trace: { type: 'string' },
   },
 });
 const dist = (path) => import(join(root, 'dist', path));
@@ -121,12 +122,15 @@ async function measure() {
   child.send({ cmd: 'arm' });
   await next();
   const concurrency = Number(values.concurrency);
+  const trace = values.trace ? traceRequests() : undefined;
   const backend = createWebexBackend({ baseUrl: url, token: 'bench-token', maxConcurrency: concurrency, timeoutMs: 5_000, moves: { pollMs: 200, timeoutMs: 30_000 } });
+  trace?.watch(backend);
   const db = openDb(join(dir, 'journal.db'));
   const silent = { info() {}, warn() {}, error() {}, debug() {}, child() { return silent; } };
   const started = Date.now();
   const result = await runImport({ file, customerId: 'acme', db, backend, allowRemovals: true, outDir: join(dir, 'out'), concurrency, logger: silent });
   const seconds = (Date.now() - started) / 1000;
+  trace?.write(values.trace, started);
   db.close();
   child.send({ cmd: 'report' });
   const { stats: s, problems } = await next();
@@ -150,4 +154,58 @@ async function measure() {
   process.stdout.write(`${JSON.stringify(out)}\n`);
   rmSync(dir, { recursive: true, force: true });
   process.exit(problems.length === 0 ? 0 : 1);
+}
+
+/**
+ * `--trace FILE`: every request as the adapter saw it (sent, answered, method, path, status) and
+ * the limiter's state every 50 ms, as JSON lines, to see where a run's time goes.
+ */
+function traceRequests() {
+  const events = [];
+  const samples = [];
+  const calls = [];
+  const original = globalThis.fetch;
+  globalThis.fetch = async (url, init) => {
+    const event = { sent: Date.now(), method: init?.method ?? 'GET', path: new URL(url).pathname.replace(/^\/v1/, '') };
+    events.push(event);
+    try {
+      const response = await original(url, init);
+      event.status = response.status;
+      return response;
+    } catch (error) {
+      event.status = 'dropped';
+      throw error;
+    } finally {
+      event.answered = Date.now();
+    }
+  };
+  let limiter;
+  const sampler = setInterval(() => {
+    if (limiter) samples.push({ at: Date.now(), rate: limiter.rate, concurrency: limiter.concurrency, inFlight: limiter.inFlight, queued: limiter.waiters.length });
+  }, 50);
+  return {
+    watch(backend) {
+      limiter = backend.client.limiter;
+      // The pipeline's calls into the adapter, to tell its stages apart.
+      for (const name of ['getCustomer', 'findUsers', 'apply']) {
+        const call = backend[name];
+        backend[name] = async (...args) => {
+          const event = { call: name, size: Array.isArray(args[1]) ? args[1].length : undefined, started: Date.now() };
+          calls.push(event);
+          try {
+            return await call(...args);
+          } finally {
+            event.ended = Date.now();
+          }
+        };
+      }
+    },
+    write(file, started) {
+      clearInterval(sampler);
+      globalThis.fetch = original;
+      const lines = [...events.map((e) => ({ ...e, sent: e.sent - started, answered: e.answered - started })), ...samples.map((s) => ({ ...s, at: s.at - started })),
+        ...calls.map((c) => ({ ...c, started: c.started - started, ended: c.ended - started }))];
+      writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    },
+  };
 }

@@ -1,13 +1,13 @@
 import { RunRefused } from '../../domain/codes.js';
 import type { AttributeKey, DirectoryUser, Operation } from '../../domain/user.js';
-import type { Backend, CustomerFacts, OperationResult } from '../port.js';
+import { LOOKUP_BATCH_SIZE, type Backend, type CustomerFacts, type OperationResult } from '../port.js';
 import { webexIssues } from '../../domain/webex-rules.js';
 import { addUser, currentAttributes, isFullAdmin, modifyUser, precheckUser, removeUser, type ApplyContext } from './apply.js';
 import { getWholesaleCustomer } from './customers.js';
 import { WebexClient, WebexError, type WebexClientOptions } from './http.js';
 import { loadOrgFacts, type OrgFacts } from './locations.js';
 import { MOVE_DEFAULTS, type MoveOptions } from './moves.js';
-import { getPeople, type Person } from './people.js';
+import { getPerson, type Person } from './people.js';
 import { refuse, stopIfUnauthorised } from './refusals.js';
 import { scrubSecrets } from './retry.js';
 import { findSubscriber, listSubscribers, packageOf, PAGE_SIZE, type Subscriber } from './subscribers.js';
@@ -24,10 +24,38 @@ export interface WebexBackendOptions extends WebexClientOptions {
   snapshotMs?: number;
   /** How the Move Users job of a location change is waited for. */
   moves?: MoveOptions;
+  /**
+   * How many of the customer's persons `getCustomer` starts reading ahead of the first lookup
+   * (0: none). See `ReadAhead`. Default READ_AHEAD (one lookup batch).
+   */
+  readAhead?: number;
 }
+
+/** One lookup batch (LOOKUP_BATCH_SIZE): what the pipeline asks for first. */
+export const READ_AHEAD = LOOKUP_BATCH_SIZE;
 
 export interface WebexBackend extends Backend {
   readonly client: WebexClient;
+  /** Resolves once the persons `getCustomer` read ahead are all in (or given up on). */
+  readAheadSettled(): Promise<void>;
+}
+
+/**
+ * Persons read while the pipeline starts (it reads, validates and plans the file's first rows
+ * before its first lookup, a second or more in which nothing goes to Webex and the rate limit's
+ * allowance is lost). The persons of the subscribers `getCustomer` just listed are read then;
+ * the first lookup that asks for one takes its answer, once. Reading stops at the first lookup
+ * (from there on the lookups ask for exactly what they need), at the first write, and at
+ * `close()`; an answer is good for the lookups of the subscriber list it came with (same
+ * generation, younger than `snapshotMs`). A read that failed is simply read again by the lookup.
+ */
+interface ReadAhead {
+  customerId: string;
+  generation: number;
+  takenAt: number;
+  persons: Map<string, Promise<Person | undefined>>;
+  stopped: boolean;
+  settled: Promise<void>;
 }
 
 interface Snapshot {
@@ -52,6 +80,7 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
   const orgs = new Map<string, Promise<OrgFacts>>();
   let generation = 0;
   let snapshot: Snapshot | undefined;
+  let readAhead: ReadAhead | undefined;
   const counts = new Map<string, number>();
 
   const fail = (error: unknown, doing: string): never => {
@@ -111,12 +140,48 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
     return new Map(emails.flatMap((e) => (list.byEmail.has(e) ? [[e, list.byEmail.get(e)!] as const] : [])));
   }
 
+  /** Starts reading the persons of a subscriber list taken just now (see ReadAhead). */
+  function startReadAhead(list: Snapshot): void {
+    stopReadAhead();
+    const limit = options.readAhead ?? READ_AHEAD;
+    const ids = [...list.byEmail.values()].flatMap((s) => (s.personId && packageOf(s) !== undefined ? [s.personId] : [])).slice(0, limit);
+    if (ids.length === 0 || list.generation !== generation) return;
+    const ahead: ReadAhead = { customerId: list.customerId, generation: list.generation, takenAt: list.takenAt, persons: new Map(), stopped: false, settled: Promise.resolve() };
+    let next = 0;
+    // As many readers as requests may be in flight: the limiter paces them like any others.
+    const reader = async (): Promise<void> => {
+      while (next < ids.length && !ahead.stopped && ahead.generation === generation) {
+        const id = ids[next++]!;
+        const person = getPerson(client, id).catch(() => undefined);
+        ahead.persons.set(id, person);
+        await person;
+      }
+    };
+    ahead.settled = Promise.all(Array.from({ length: Math.min(ids.length, client.limiter.concurrency) }, reader)).then(() => undefined);
+    readAhead = ahead;
+  }
+
+  function stopReadAhead(): void {
+    if (readAhead) readAhead.stopped = true;
+  }
+
+  /** GET /people/{id} of each (the only answer with the person's roles and licences), or its read-ahead answer. */
+  async function peopleOf(customerId: string, ids: readonly string[]): Promise<Map<string, Person>> {
+    stopReadAhead();
+    const ahead = readAhead && readAhead.customerId === customerId && readAhead.generation === generation && Date.now() - readAhead.takenAt < snapshotMs ? readAhead : undefined;
+    const people = await Promise.all(ids.map(async (id) => {
+      const early = ahead?.persons.get(id);
+      ahead?.persons.delete(id); // one lookup each: a later lookup (the apply window's) reads afresh
+      return (early && (await early)) ?? getPerson(client, id);
+    }));
+    return new Map(people.map((p) => [p.id, p]));
+  }
+
   async function usersOf(customerId: string, subscribers: Subscriber[]): Promise<DirectoryUser[]> {
     const org = await facts(customerId);
     const ours = subscribers.filter((s) => packageOf(s) !== undefined); // a package this tool does not handle (e.g. Customer Assist): not ours to plan
-    // GET /people/{id}: the only answer with the person's roles (full admin) and licences.
     const ids = ours.flatMap((s) => (s.personId ? [s.personId] : []));
-    const people = ids.length > 0 ? await getPeople(client, ids) : new Map<string, Person>();
+    const people = ids.length > 0 ? await peopleOf(customerId, ids) : new Map<string, Person>();
     return ours.map((s) => {
       const person = s.personId ? people.get(s.personId) : undefined;
       return { id: s.id, email: s.email.toLowerCase(), package: packageOf(s)!, isFullAdmin: isFullAdmin(org, person), ...(person && currentAttributes(org, person)) };
@@ -133,6 +198,7 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
       return refuse('BACKEND_ERROR', scrubSecrets(`Webex: could not read customer ${op.customerId}: ${error instanceof Error ? error.message : String(error)}`, options.token));
     }
     generation++;
+    stopReadAhead();
     try {
       const result = scrubbed(await body(ctx));
       if (result.status === 'ok' && op.kind !== 'modify') counts.set(op.customerId, (counts.get(op.customerId) ?? 0) + (op.kind === 'add' ? 1 : -1));
@@ -170,6 +236,7 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
         listing.catch(() => undefined); // an unknown customer is said by facts(), first
         const org = await facts(customerId, true);
         const list = await listing;
+        startReadAhead(list);
         return { customerId, name: customerId, locations: org.locations.map((l) => l.name), sites: org.sites, userCount: list.byEmail.size,
           locationCountries: Object.fromEntries(org.locations.flatMap((l) => (l.address?.country ? [[l.name.toLowerCase(), l.address.country.toUpperCase()]] : []))) };
       } catch (error) {
@@ -217,6 +284,12 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
       }
     },
 
-    async close(): Promise<void> {},
+    readAheadSettled(): Promise<void> {
+      return readAhead?.settled ?? Promise.resolve();
+    },
+
+    async close(): Promise<void> {
+      stopReadAhead();
+    },
   };
 }

@@ -28,12 +28,6 @@ export async function getPerson(client: WebexClient, id: string): Promise<Person
   return (await client.get<Person>(`/people/${encodeURIComponent(id)}`, { callingData: true })).body;
 }
 
-/** The people with these ids, each read on its own (GET /people/{id}); the limiter bounds them. */
-export async function getPeople(client: WebexClient, ids: readonly string[]): Promise<Map<string, Person>> {
-  const people = await Promise.all(ids.map((id) => getPerson(client, id)));
-  return new Map(people.map((p) => [p.id, p]));
-}
-
 /**
  * The fields `PUT /people/{id}` declares, less `nickName` ("cannot be overwritten"). A PUT
  * carries exactly these: the read-only fields of a GET (id, created, lastModified, status,
