@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeWebex } from '../../src/dev/fake-webex/server.js';
+import { ACME, backendFor, startFake } from '../fake-webex/fixture.js';
+
+const USERS = 30;
+const email = (i: number) => `old${String(i).padStart(3, '0')}@acme.nl`;
+const everyone = Array.from({ length: USERS }, (_, i) => email(i));
+
+/**
+ * The persons of the customer's subscribers are read while the pipeline starts (between
+ * getCustomer and the first lookup, when nothing else goes to Webex): the first lookup takes
+ * those answers instead of asking again. Counted in requests the fake received, never in time.
+ */
+describe("the Webex adapter reads the customer's persons ahead of the first lookup", () => {
+  let fake: FakeWebex;
+  beforeEach(async () => {
+    fake = await startFake({ latencyMs: [20, 40] });
+    const org = fake.state.orgOf(ACME.id)!;
+    for (const [i, e] of everyone.entries()) {
+      const person = fake.state.addPerson(org, e, { firstName: 'Old', lastName: `User ${i}`, displayName: `Old User ${i}` });
+      fake.state.addSubscriber(ACME.id, e, 'webex_meetings', person.id);
+    }
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('answers the first lookup from the persons read while the pipeline started, without asking Webex again', async () => {
+    const backend = backendFor(fake, { maxConcurrency: 4 });
+    await backend.getCustomer(ACME.id);
+    await backend.readAheadSettled();
+    const before = fake.stats.requests;
+    const users = await backend.findUsers(ACME.id, everyone);
+    expect(fake.stats.requests - before).toBe(0);
+    expect(users.size).toBe(USERS);
+    expect(users.get(email(7))).toMatchObject({ lastName: 'User 7', package: 'webex_meetings', isFullAdmin: false });
+  });
+
+  it('answers each person once: a later lookup (the apply window re-planning) reads it again', async () => {
+    const backend = backendFor(fake, { maxConcurrency: 4 });
+    await backend.getCustomer(ACME.id);
+    await backend.readAheadSettled();
+    await backend.findUsers(ACME.id, everyone);
+    const before = fake.stats.requests;
+    await backend.findUsers(ACME.id, everyone.slice(0, 5));
+    expect(fake.stats.requests - before).toBe(5);
+  });
+
+  it('never answers from a read older than a write of the adapter: the renamed user is read as renamed', async () => {
+    const backend = backendFor(fake, { maxConcurrency: 4 });
+    await backend.getCustomer(ACME.id);
+    await backend.readAheadSettled();
+    const id = fake.state.subscriberByEmail(ACME.id, email(3))!.id;
+    expect(await backend.apply({ kind: 'modify', customerId: ACME.id, email: email(3), id, changes: { lastName: 'Renamed' } })).toMatchObject({ status: 'ok' });
+    const users = await backend.findUsers(ACME.id, [email(3), email(4)]);
+    expect(users.get(email(3))).toMatchObject({ lastName: 'Renamed' });
+    expect(users.get(email(4))).toMatchObject({ lastName: 'User 4' });
+  });
+
+  it('stops reading ahead at the first lookup, and reads no more than asked', async () => {
+    const stopped = backendFor(fake, { maxConcurrency: 2 });
+    let before = fake.stats.requests;
+    await stopped.getCustomer(ACME.id);
+    const customerReads = fake.stats.requests - before;
+    // Asked at once: the two readers' requests in flight finish, no further one is sent.
+    await stopped.findUsers(ACME.id, [email(0)]);
+    await stopped.readAheadSettled();
+    expect(fake.stats.requests - before - customerReads).toBeLessThanOrEqual(2 + 1);
+
+    const capped = backendFor(fake, { maxConcurrency: 4, readAhead: 5 });
+    before = fake.stats.requests;
+    await capped.getCustomer(ACME.id);
+    await capped.readAheadSettled();
+    expect(fake.stats.requests - before - customerReads).toBe(5);
+
+    const none = backendFor(fake, { maxConcurrency: 4, readAhead: 0 });
+    before = fake.stats.requests;
+    await none.getCustomer(ACME.id);
+    await none.readAheadSettled();
+    expect(fake.stats.requests - before).toBe(customerReads);
+  });
+});
