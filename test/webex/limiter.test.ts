@@ -23,7 +23,7 @@ describe('the governor (pure AIMD math)', () => {
     g.throttled(1_000, 2_000);
     g.throttled(1_200, 500);
     expect(g.state.pausedUntil).toBe(3_000);
-    expect(g.readyAt(0)).toBe(3_000);
+    expect(g.readyAt()).toBe(3_000);
   });
 
   it('learns a rate from what was sent when the throttle came, then cuts it gently, keeping the concurrency', () => {
@@ -66,6 +66,47 @@ describe('the governor (pure AIMD math)', () => {
     expect(g.state.rate).toBeCloseTo(rate + Math.max(LIMITER_DEFAULTS.rateStep, rate * LIMITER_DEFAULTS.rateGrowth), 5);
     for (let t = 7; t < 22; t++) g.calm(t * 1_000);
     expect(g.state.concurrency).toBe(8);
+  });
+});
+
+describe('the pacing (pure, driven by a clock whose wake-ups come late)', () => {
+  /** Sends in one second at 50/s learned (after a second of the same), each wake-up `late` ms after the slot it waited for. */
+  const sentInOneSecond = (late: number): number => {
+    const g = governor(16);
+    for (let t = 0; t < 1_000; t += 1_000 / 59) g.recordSend(t);
+    g.throttled(1_000, 0); // learns 59 × 0.85 ≈ 50/s
+    expect(g.state.rate).toBeCloseTo(50, 0);
+    let sent = 0;
+    let now = 1_000;
+    while (now < 3_000) {
+      if (g.readyAt() <= now) {
+        g.take(now);
+        if (now >= 2_000) sent++; // the second second: the pace, whatever the start banked
+      } else now = g.readyAt() + late; // a timer on a busy event loop fires late
+    }
+    return sent;
+  };
+
+  it('sends the rate it was set to even when every timer fires late: a late wake-up sends the slots it missed', () => {
+    expect(sentInOneSecond(0)).toBe(50);
+    expect(sentInOneSecond(4)).toBeGreaterThanOrEqual(49);
+    expect(sentInOneSecond(15)).toBeGreaterThanOrEqual(49);
+  });
+
+  it('banks no more than catchUpMs of an idle spell: after a quiet second, the few slots of 50 ms leave at once, then the pace', () => {
+    const g = governor(16);
+    for (let t = 0; t < 1_000; t += 1_000 / 59) g.recordSend(t);
+    g.throttled(1_000, 0);
+    let now = 5_000; // idle since 1 s
+    let atOnce = 0;
+    while (g.readyAt() <= now) {
+      g.take(now);
+      atOnce++;
+    }
+    expect(atOnce).toBe(1 + Math.floor(LIMITER_DEFAULTS.catchUpMs / (1_000 / g.state.rate)));
+    now = g.readyAt();
+    g.take(now);
+    expect(g.readyAt() - now).toBeCloseTo(1_000 / g.state.rate, 5);
   });
 });
 
