@@ -4,7 +4,11 @@
 // faults; then a check that nothing was lost or doubled. Prints one JSON line: the request rate
 // the fake admitted, as a fraction of its limit.
 //
-//   node scripts/bench/webex-load.mjs [--rows 300] [--limit 50] [--server-error 0.05] [--drop 0.02] [--seed 7] [--concurrency 16]
+//   node scripts/bench/webex-load.mjs [--rows 300] [--limit 50] [--server-error 0.05] [--drop 0.02] [--seed 7] [--concurrency 16] [--trace FILE]
+//
+// `--trace FILE` writes, as JSON lines, every request as the adapter sent it (sent and answered,
+// ms from the start; method, path, status), the limiter's state every 50 ms and the pipeline's
+// calls into the adapter (getCustomer, findUsers, apply): where a run's time goes.
 //
 // Faults (issue 10): `--server-error` of the answers are 500 or 503 (half of the 500s to a change
 // come after it was applied), `--drop` of the changing requests have their connection dropped
