@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { FakeWebex } from '../../src/dev/fake-webex/server.js';
 import { ACME, backendFor, startFake } from '../fake-webex/fixture.js';
 
@@ -9,10 +9,14 @@ const everyone = Array.from({ length: USERS }, (_, i) => email(i));
 /**
  * The persons of the customer's subscribers are read while the pipeline starts (between
  * getCustomer and the first lookup, when nothing else goes to Webex): the first lookup takes
- * those answers instead of asking again. Counted in requests the fake received, never in time.
+ * those answers instead of asking again. Counted in requests the adapter sent, never in time.
  */
 describe("the Webex adapter reads the customer's persons ahead of the first lookup", () => {
   let fake: FakeWebex;
+  let sent: MockInstance<typeof fetch>;
+  /** GET /people/{id} requests the adapter sent so far. */
+  const personReads = (): number => sent.mock.calls.filter(([url]) => /\/v1\/people\/[^/?]+/.test(String(url))).length;
+
   beforeEach(async () => {
     fake = await startFake({ latencyMs: [20, 40] });
     const org = fake.state.orgOf(ACME.id)!;
@@ -20,8 +24,10 @@ describe("the Webex adapter reads the customer's persons ahead of the first look
       const person = fake.state.addPerson(org, e, { firstName: 'Old', lastName: `User ${i}`, displayName: `Old User ${i}` });
       fake.state.addSubscriber(ACME.id, e, 'webex_meetings', person.id);
     }
+    sent = vi.spyOn(globalThis, 'fetch');
   });
   afterEach(async () => {
+    sent.mockRestore();
     await fake.close();
   });
 
@@ -41,9 +47,9 @@ describe("the Webex adapter reads the customer's persons ahead of the first look
     await backend.getCustomer(ACME.id);
     await backend.readAheadSettled();
     await backend.findUsers(ACME.id, everyone);
-    const before = fake.stats.requests;
+    const before = personReads();
     await backend.findUsers(ACME.id, everyone.slice(0, 5));
-    expect(fake.stats.requests - before).toBe(5);
+    expect(personReads() - before).toBe(5);
   });
 
   it('never answers from a read older than a write of the adapter: the renamed user is read as renamed', async () => {
@@ -58,25 +64,31 @@ describe("the Webex adapter reads the customer's persons ahead of the first look
   });
 
   it('stops reading ahead at the first lookup, and reads no more than asked', async () => {
-    const stopped = backendFor(fake, { maxConcurrency: 2 });
-    let before = fake.stats.requests;
-    await stopped.getCustomer(ACME.id);
-    const customerReads = fake.stats.requests - before;
     // Asked at once: the two readers' requests in flight finish, no further one is sent.
+    const stopped = backendFor(fake, { maxConcurrency: 2 });
+    await stopped.getCustomer(ACME.id);
     await stopped.findUsers(ACME.id, [email(0)]);
     await stopped.readAheadSettled();
-    expect(fake.stats.requests - before - customerReads).toBeLessThanOrEqual(2 + 1);
+    expect(personReads()).toBeLessThanOrEqual(2 + 1);
 
+    let before = personReads();
     const capped = backendFor(fake, { maxConcurrency: 4, readAhead: 5 });
-    before = fake.stats.requests;
     await capped.getCustomer(ACME.id);
     await capped.readAheadSettled();
-    expect(fake.stats.requests - before - customerReads).toBe(5);
+    expect(personReads() - before).toBe(5);
 
+    before = personReads();
     const none = backendFor(fake, { maxConcurrency: 4, readAhead: 0 });
-    before = fake.stats.requests;
     await none.getCustomer(ACME.id);
     await none.readAheadSettled();
-    expect(fake.stats.requests - before).toBe(customerReads);
+    expect(personReads() - before).toBe(0);
+  });
+
+  it('reads nothing ahead for a customer it could not read', async () => {
+    fake.faults.once({ method: 'GET', path: `/wholesale/customers/${ACME.id}` }, { kind: 'status', status: 403 });
+    const backend = backendFor(fake, { maxConcurrency: 4 });
+    await expect(backend.getCustomer(ACME.id)).rejects.toThrow(/refused the token/);
+    await backend.readAheadSettled();
+    expect(personReads()).toBeLessThanOrEqual(4);
   });
 });

@@ -232,14 +232,18 @@ export function createWebexBackend(options: WebexBackendOptions): WebexBackend {
     async getCustomer(customerId: string): Promise<CustomerFacts> {
       try {
         // The subscribers need only the customer id: listed while the organisation is read.
-        const listing = takeSnapshot(customerId);
+        // Its persons are read from the moment it is in (see ReadAhead), whatever the organisation's reads still take.
+        const listing = takeSnapshot(customerId).then((list) => {
+          startReadAhead(list);
+          return list;
+        });
         listing.catch(() => undefined); // an unknown customer is said by facts(), first
         const org = await facts(customerId, true);
         const list = await listing;
-        startReadAhead(list);
         return { customerId, name: customerId, locations: org.locations.map((l) => l.name), sites: org.sites, userCount: list.byEmail.size,
           locationCountries: Object.fromEntries(org.locations.flatMap((l) => (l.address?.country ? [[l.name.toLowerCase(), l.address.country.toUpperCase()]] : []))) };
       } catch (error) {
+        stopReadAhead();
         return fail(error, `reading customer ${customerId}`);
       }
     },
