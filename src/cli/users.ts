@@ -25,6 +25,7 @@ import type { AdaptiveLimiter } from '../backends/webex/limiter.js';
 import { whileStoppable, type StopCheck } from './signals.js';
 import { errorTable, listErrors, moreErrors } from './error-table.js';
 import { RunRows } from '../journal/rows.js';
+import { requireWholeNumber } from './whole-number.js';
 
 export interface BackendArgs extends GlobalArgs {
   backend: BackendName;
@@ -221,6 +222,7 @@ export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<Im
   if (argv.reportDelimiter !== undefined && reportDelimiter === undefined) {
     throw new RunRefused('BAD_ARGUMENTS', `--report-delimiter must be comma, semicolon or tab, not "${argv.reportDelimiter}".`);
   }
+  requireWholeNumber('concurrency', argv.concurrency ?? 8);
   if (argv.precheck && !argv.dryRun) throw new RunRefused('BAD_ARGUMENTS', '--precheck only goes with --dry-run (or users validate).');
   if (argv.precheck && argv.backend !== 'webex') throw new RunRefused('BAD_ARGUMENTS', '--precheck asks Webex: it needs --backend webex.');
   const retention = argv.keepRuns === undefined && argv.keepDays === undefined ? undefined : { keep: argv.keepRuns, olderThanDays: argv.keepDays };

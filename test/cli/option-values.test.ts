@@ -1,0 +1,53 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { acmeDirectory, HEADER, meetingsUser } from '../helpers/directory.js';
+
+/** The runs the journal holds, as `runs list --json` gives them. */
+async function runsIn(db: string): Promise<Array<{ id: string; state: string }>> {
+  const listed = await runCli(['runs', 'list', '--json', '--db', db]);
+  return JSON.parse(listed.stdout) as Array<{ id: string; state: string }>;
+}
+
+describe('a count option that is no whole number is refused before a run begins', () => {
+  it.each([
+    [['--concurrency', 'abc'], '--concurrency must be a whole number of at least 1, not something that is not a number'],
+    [['--concurrency', '0'], '--concurrency must be a whole number of at least 1, not 0'],
+    [['--concurrency', '1.5'], '--concurrency must be a whole number of at least 1, not 1.5'],
+  ])('users import %j: BAD_ARGUMENTS, exit 2, no run left unfinished', async (option, text) => {
+    const acme = acmeDirectory();
+    const file = acme.write('users.csv', `${HEADER}\n${meetingsUser(1)}\n`);
+    for (const command of ['import', 'validate']) {
+      const result = await runCli(['users', command, file, '--customer', 'acme', '--db', acme.db, '--out', join(acme.dir, command), ...option]);
+      expect(result.code).toBe(2);
+      expect(result.said).toContain(`bulkhub: BAD_ARGUMENTS: ${text}.`);
+      expect(result.said).not.toContain('INTERNAL_ERROR');
+      expect(result.said).not.toContain('--resume');
+    }
+    expect(await runsIn(acme.db)).toEqual([]);
+    expect(existsSync(join(acme.dir, 'import')) && readdirSync(join(acme.dir, 'import')).length).toBeFalsy();
+  });
+
+  it('names BULKHUB_CONCURRENCY when the environment gave the bad value', async () => {
+    const acme = acmeDirectory();
+    const file = acme.write('users.csv', `${HEADER}\n${meetingsUser(1)}\n`);
+    const result = await runCli(['users', 'import', file, '--customer', 'acme', '--db', acme.db], { env: { BULKHUB_CONCURRENCY: 'abc' } });
+    expect(result.code).toBe(2);
+    expect(result.said).toContain('bulkhub: BAD_ARGUMENTS: BULKHUB_CONCURRENCY="abc" (the environment\'s --concurrency) must be a whole number of at least 1');
+    expect(await runsIn(acme.db)).toEqual([]);
+  });
+
+  it('batch --concurrency 0 and --parallel abc are refused before any entry runs', async () => {
+    const acme = acmeDirectory();
+    acme.write('users.csv', `${HEADER}\n${meetingsUser(1)}\n`);
+    const manifest = acme.write('nightly.json', JSON.stringify({ entries: [{ customer: 'acme', file: 'users.csv' }] }));
+    const concurrency = await runCli(['batch', manifest, '--db', acme.db, '--concurrency', '0']);
+    expect(concurrency.code).toBe(2);
+    expect(concurrency.said).toContain('bulkhub: BAD_ARGUMENTS: --concurrency must be a whole number of at least 1, not 0.');
+    const parallel = await runCli(['batch', manifest, '--db', acme.db, '--backend', 'webex', '--parallel', 'abc'], { env: { WEBEX_ACCESS_TOKEN: 'unused', WEBEX_API_URL: 'http://127.0.0.1:9/v1' } });
+    expect(parallel.code).toBe(2);
+    expect(parallel.said).toContain('bulkhub: BAD_ARGUMENTS: --parallel must be a whole number of at least 1, not something that is not a number.');
+    expect(await runsIn(acme.db)).toEqual([]);
+  });
+});
