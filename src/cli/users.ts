@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { Logger } from 'pino';
 import type { Backend } from '../backends/port.js';
@@ -129,6 +130,7 @@ const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
   handler: (argv) =>
     runCommand(async () => {
       const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
+      if (argv.out !== undefined) checkExportFile(argv.out);
       const db = argv.backend === 'webex' ? undefined : openDbFromArgs(argv);
       const backend = openBackend(argv, db, logger);
       try {
@@ -274,6 +276,20 @@ export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<Im
     await backend.close();
     db.close();
   }
+}
+
+/**
+ * `users export --out FILE` is refused before anything is read when FILE cannot be written as a
+ * file: a folder (the export is one file, not a report folder) or a path whose folder is missing.
+ */
+function checkExportFile(out: string): void {
+  const path = resolve(out);
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new RunRefused('BAD_ARGUMENTS', `--out ${path} is a folder; users export writes one CSV file: name the file, for example ${join(path, 'users.csv')}.`);
+  }
+  const folder = dirname(path);
+  if (!existsSync(folder)) throw new RunRefused('BAD_ARGUMENTS', `--out ${path}: the folder ${folder} does not exist; create it first, or name a file in an existing folder.`);
+  if (!statSync(folder).isDirectory()) throw new RunRefused('BAD_ARGUMENTS', `--out ${path}: ${folder} is a file, not a folder.`);
 }
 
 /** The exit code of a finished run, as the README's table says. */
