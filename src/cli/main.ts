@@ -17,7 +17,8 @@ import { outboxCommand } from './outbox.js';
 import { wordArgumentError } from './argument-errors.js';
 import { batchCommand } from './batch.js';
 import { withSettings } from './settings.js';
-import { printProblem, reportFailure, setShowStacks } from './problem.js';
+import { printProblem, reportFailure, setDatabaseInUse, setShowStacks } from './problem.js';
+import { resolveDbPath } from '../db/open.js';
 import { handleStopSignals } from './signals.js';
 
 const COMMANDS = [usersCommand, runsCommand, customersCommand, locationsCommand, sitesCommand, orgsCommand, subscriptionsCommand, servicesCommand,
@@ -44,6 +45,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(withoutPublicApi(templatesCommand, 'onboarding templates'))
     .command(outboxCommand)
     .middleware((argv) => setShowStacks((argv.logLevel as string | undefined) ?? process.env.BULKHUB_LOG_LEVEL))
+    .middleware((argv) => setDatabaseInUse(resolveDbPath(argv.db as string | undefined)))
     .demandCommand(1, 'Name a command; see bulkhub --help.')
     .strict()
     .recommendCommands()
