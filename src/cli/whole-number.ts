@@ -1,4 +1,4 @@
-import { RunRefused } from '../domain/codes.js';
+import { RunRefused, shownNumber } from '../domain/codes.js';
 import { ENV_PREFIX } from './settings.js';
 
 /**
@@ -10,7 +10,7 @@ import { ENV_PREFIX } from './settings.js';
  */
 export function requireWholeNumber(option: string, value: unknown, min = 1, argv: readonly string[] = process.argv.slice(2)): void {
   if (typeof value === 'number' && Number.isInteger(value) && value >= min) return;
-  throw new RunRefused('BAD_ARGUMENTS', `${optionSource(option, argv)} must be a whole number of at least ${min}, not ${shownValue(value)}.`);
+  throw new RunRefused('BAD_ARGUMENTS', `${optionSource(option, argv)} must be a whole number of at least ${min}, not ${shownNumber(value)}.`);
 }
 
 /** `--name`, or `BULKHUB_NAME=value` when the environment gave it and the command line did not. */
@@ -19,10 +19,4 @@ export function optionSource(option: string, argv: readonly string[] = process.a
   const variable = `${ENV_PREFIX}_${option.toUpperCase().replace(/-/g, '_')}`;
   const fromEnv = process.env[variable];
   return !typed && fromEnv !== undefined ? `${variable}=${JSON.stringify(fromEnv)} (the environment's --${option})` : `--${option}`;
-}
-
-/** yargs reads `abc` given for a number option as NaN: say what that means instead of "NaN". */
-function shownValue(value: unknown): string {
-  if (typeof value === 'number' && Number.isNaN(value)) return 'something that is not a number';
-  return JSON.stringify(value) ?? String(value);
 }

@@ -51,3 +51,26 @@ describe('a count option that is no whole number is refused before a run begins'
     expect(await runsIn(acme.db)).toEqual([]);
   });
 });
+
+describe('refusals of files and numbers in plain words', () => {
+  it('a batch manifest that does not exist: "it does not exist", not ENOENT', async () => {
+    const acme = acmeDirectory();
+    const result = await runCli(['batch', join(acme.dir, 'nightly.json'), '--db', acme.db]);
+    expect(result.code).toBe(2);
+    expect(result.said).toContain(`bulkhub: BAD_ARGUMENTS: The manifest ${join(acme.dir, 'nightly.json')} cannot be read: it does not exist.`);
+  });
+
+  it('runs prune --keep 0 and --older-than abc say what is wrong without the import\'s words or NaN', async () => {
+    const acme = acmeDirectory();
+    const keep = await runCli(['runs', 'prune', '--keep', '0', '--db', acme.db]);
+    expect(keep.code).toBe(2);
+    expect(keep.said).toContain('bulkhub: BAD_ARGUMENTS: --keep must be a whole number of at least 1, not 0.');
+    const older = await runCli(['runs', 'prune', '--older-than', 'abc', '--db', acme.db]);
+    expect(older.code).toBe(2);
+    expect(older.said).toContain('bulkhub: BAD_ARGUMENTS: --older-than must be a number of days above 0, not something that is not a number.');
+    // The import's retention still says why at least 1: the run just made counts.
+    const file = acme.write('users.csv', `${HEADER}\n${meetingsUser(1)}\n`);
+    const keepRuns = await runCli(['users', 'import', file, '--customer', 'acme', '--db', acme.db, '--keep-runs', '0']);
+    expect(keepRuns.said).toContain('--keep-runs must be a whole number of at least 1 (the run just made is one of them), not 0.');
+  });
+});
