@@ -34,8 +34,18 @@ describe('a count option that is no whole number is refused before a run begins'
     const file = acme.write('users.csv', `${HEADER}\n${meetingsUser(1)}\n`);
     const result = await runCli(['users', 'import', file, '--customer', 'acme', '--db', acme.db], { env: { BULKHUB_CONCURRENCY: 'abc' } });
     expect(result.code).toBe(2);
-    expect(result.said).toContain('bulkhub: BAD_ARGUMENTS: BULKHUB_CONCURRENCY="abc" (the environment\'s --concurrency) must be a whole number of at least 1');
+    expect(result.said).toContain('bulkhub: BAD_ARGUMENTS: BULKHUB_CONCURRENCY (the environment\'s --concurrency) must be a whole number of at least 1, not "abc".');
     expect(await runsIn(acme.db)).toEqual([]);
+  });
+
+  it('names BULKHUB_MODE when the environment gave a value that is not a choice; a typed --mode is named as typed', async () => {
+    const acme = acmeDirectory();
+    const file = acme.write('users.csv', `${HEADER}\n${meetingsUser(1)}\n`);
+    const fromEnv = await runCli(['users', 'validate', file, '--customer', 'acme', '--db', acme.db], { env: { BULKHUB_MODE: 'add-onyl' } });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.said).toContain('bulkhub: BAD_ARGUMENTS: BULKHUB_MODE (the environment\'s --mode) must be one of "add-remove", "add-only", not "add-onyl"');
+    const typed = await runCli(['users', 'validate', file, '--customer', 'acme', '--db', acme.db, '--mode', 'x'], { env: { BULKHUB_MODE: 'add-onyl' } });
+    expect(typed.said).toContain('bulkhub: BAD_ARGUMENTS: --mode must be one of "add-remove", "add-only", not "x"');
   });
 
   it('batch --concurrency 0 and --parallel abc are refused before any entry runs', async () => {
