@@ -16,7 +16,7 @@ import type { ReportPaths } from '../reports/write.js';
 import type { RunSummary } from '../journal/types.js';
 import { exportUsers } from '../reports/export.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { createLogger, notice, outcomeLine } from './log.js';
 import { backendOption, webexConnection, webexPollMs, type BackendName } from './backend-option.js';
 import { MOVE_DEFAULTS } from '../backends/webex/moves.js';
@@ -101,9 +101,11 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
     importOptions(y)
       .option('dry-run', { type: 'boolean', describe: 'Plan and write the reports, change nothing' })
       .option('precheck', { type: 'boolean', describe: 'With --dry-run and --backend webex: ask Webex to validate every planned add' })
-      .example('$0 users import samples/clean-add.csv --customer acme', 'add the users of a file')
+      .example('$0 users import users.csv --customer acme', 'add the users of a file')
       .example('$0 users import nightly.csv --customer acme --dry-run', 'see what would change')
-      .example('$0 users import errors.csv --customer acme', 'feed a fixed error report back in') as Argv<ImportArgs>,
+      .example('$0 users import errors.csv --customer acme', 'feed a fixed error report back in')
+      .example('$0 users import samples/clean-add.csv --customer demo-bakkerij', 'a sample, into the demo customer of "npm run demo"')
+      .epilogue(EXIT_CODES_HELP) as Argv<ImportArgs>,
   handler: (argv) => runCommand(() => importUsers(argv), { db: argv.db }),
 };
 
@@ -111,7 +113,9 @@ const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
   command: 'validate <file>',
   describe: 'Same as "import --dry-run": every check and the full plan, nothing changed (with --backend webex also the rules Webex enforces beyond the CSV rules)',
   builder: (y) =>
-    importOptions(y).option('precheck', { type: 'boolean', describe: 'With --backend webex: ask Webex to validate every planned add' }) as Argv<ImportArgs>,
+    importOptions(y)
+      .option('precheck', { type: 'boolean', describe: 'With --backend webex: ask Webex to validate every planned add' })
+      .epilogue(EXIT_CODES_HELP) as Argv<ImportArgs>,
   handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true }), { db: argv.db }),
 };
 

@@ -84,3 +84,18 @@ describe('refusals of files and numbers in plain words', () => {
     expect(keepRuns.said).toContain('--keep-runs must be a whole number of at least 1 (the run just made is one of them), not 0.');
   });
 });
+
+describe('users import --help and users validate --help answer a nightly job\'s questions', () => {
+  it.each([['import'], ['validate']])('users %s --help gives the exit codes once', async (command) => {
+    const help = await runCli(['users', command, '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout.match(/Exit codes: 0 every row ok/g)).toHaveLength(1);
+    expect(help.stdout).toContain('130');
+  });
+
+  it('users import --help names the samples with the demo customer they belong to, not acme', async () => {
+    const help = await runCli(['users', 'import', '--help']);
+    expect(help.stdout).not.toMatch(/samples\/clean-add\.csv\s+--customer acme/);
+    expect(help.stdout).toContain('--customer demo-bakkerij');
+  });
+});
