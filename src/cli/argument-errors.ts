@@ -1,3 +1,5 @@
+import { optionSource } from './whole-number.js';
+
 /**
  * yargs' own texts for a command line it refuses ("Unknown arguments: bogus-flag, bogusFlag",
  * "Not enough non-option arguments: got 0, need at least 1"), in the words the rest of bulkhub
@@ -56,7 +58,7 @@ export function wordArgumentError(message: string, words: readonly string[], nou
   if (first === 'Invalid values:') {
     const choices = lines.slice(1).map((line) => /Argument: (\S+), Given: (.+), Choices: (.+)$/.exec(line.trim())).filter((m) => m !== null);
     if (choices.length > 0) {
-      return choices.map((m) => `--${kebab(m[1]!)} must be one of ${m[3]!.split(', ').join(', ')}, not ${m[2]}`).join('; ') + `; ${help}.`;
+      return choices.map((m) => `${optionSource(kebab(m[1]!), words).name} must be one of ${m[3]!.split(', ').join(', ')}, not ${m[2]}`).join('; ') + `; ${help}.`;
     }
   }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { RunRefused } from '../domain/codes.js';
+import { whyUnreadable } from '../domain/faults.js';
 
 /**
  * The manifest of `bulkhub batch`: many customers in one job. JSON, checked whole with zod
@@ -62,7 +63,7 @@ export function loadManifest(path: string): { parallel?: number; entries: Manife
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new RunRefused('BAD_ARGUMENTS', `The manifest ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+    throw new RunRefused('BAD_ARGUMENTS', `The manifest ${file} cannot be read: ${whyUnreadable(error)}.`);
   }
   let raw: unknown;
   try {

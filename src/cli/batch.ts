@@ -15,6 +15,7 @@ import { EXIT } from './exit-codes.js';
 import { createLogger, outcomeLine } from './log.js';
 import { progressDisplay } from './progress-display.js';
 import { exitCodeOf, importWith, type BackendArgs, type ImportArgs } from './users.js';
+import { requireWholeNumber } from './whole-number.js';
 import { exitCodeFor, resumeCommand } from './problem.js';
 import { whileStoppable, type StopCheck } from './signals.js';
 
@@ -96,7 +97,8 @@ async function runBatch(argv: BatchArgs): Promise<number> {
   const manifest = loadManifest(argv.manifest);
   const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
   const parallel = argv.backend === 'sqlite' ? 1 : (argv.parallel ?? manifest.parallel ?? 2);
-  if (!(Number.isInteger(parallel) && parallel >= 1)) throw new RunRefused('BAD_ARGUMENTS', `--parallel must be a whole number of at least 1, not ${argv.parallel}.`);
+  requireWholeNumber('parallel', parallel);
+  requireWholeNumber('concurrency', argv.concurrency);
   const limiter = argv.backend === 'webex' ? new AdaptiveLimiter({ maxConcurrency: argv.concurrency }) : undefined;
   logger.info({ manifest: argv.manifest, entries: manifest.entries.length, parallel, backend: argv.backend }, `batch of ${manifest.entries.length} customers, ${parallel} at a time`);
 

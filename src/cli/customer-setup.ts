@@ -7,6 +7,7 @@ import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js
 import { EXIT } from './exit-codes.js';
 import { createLogger, outcomeLine } from './log.js';
 import { exitCodeOf, runOutcomeFields, runOutcomeText } from './users.js';
+import { requireWholeNumber } from './whole-number.js';
 import { progressDisplay } from './progress-display.js';
 
 /** `bulkhub customers setup CUSTOMER ...`: branches, phone numbers, then the users (seed 003). */
@@ -47,6 +48,7 @@ async function setUp(argv: SetupArgs): Promise<number> {
   }
   if (argv.numberPool !== undefined && argv.users === undefined) throw new RunRefused('BAD_ARGUMENTS', '--number-pool numbers the users of --users FILE.csv; add it.');
   const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
+  requireWholeNumber('concurrency', argv.concurrency);
   const db = openDbFromArgs(argv, { durability: 'normal' });
   migrateProvisioning(db);
   const backend = createSqliteBackend(db);

@@ -2,7 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { withGlobalOptions } from './context.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { withoutPublicApi } from './backend-option.js';
 import { customersCommand } from './customers.js';
 import { locationsCommand } from './locations.js';
@@ -17,7 +17,8 @@ import { outboxCommand } from './outbox.js';
 import { wordArgumentError } from './argument-errors.js';
 import { batchCommand } from './batch.js';
 import { withSettings } from './settings.js';
-import { printProblem, reportFailure, setShowStacks } from './problem.js';
+import { printProblem, reportFailure, setDatabaseInUse, setShowStacks } from './problem.js';
+import { resolveDbPath } from '../db/open.js';
 import { handleStopSignals } from './signals.js';
 
 const COMMANDS = [usersCommand, runsCommand, customersCommand, locationsCommand, sitesCommand, orgsCommand, subscriptionsCommand, servicesCommand,
@@ -44,15 +45,11 @@ export async function main(argv: string[]): Promise<void> {
     .command(withoutPublicApi(templatesCommand, 'onboarding templates'))
     .command(outboxCommand)
     .middleware((argv) => setShowStacks((argv.logLevel as string | undefined) ?? process.env.BULKHUB_LOG_LEVEL))
+    .middleware((argv) => setDatabaseInUse(resolveDbPath(argv.db as string | undefined)))
     .demandCommand(1, 'Name a command; see bulkhub --help.')
     .strict()
     .recommendCommands()
-    .epilogue(
-      'Exit codes: 0 every row ok (warnings allowed); 1 the run finished and some rows have status error; ' +
-        '2 nothing could be applied (file-level problem, removal guard, bad arguments, unreachable target, a fault found before the first change); ' +
-        '3 stopped part-way by a fault (disk full, database unwritable, token refused): resume with the printed command; ' +
-        '129/130/143 stopped by SIGHUP/SIGINT/SIGTERM at a safe point: resume with the printed command.',
-    )
+    .epilogue(EXIT_CODES_HELP)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
       // yargs' own refusals of the command line (YError, e.g. an option without its value) are bad arguments too.

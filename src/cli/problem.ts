@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import { RunRefused, RunStopped, whereNotSaid } from '../domain/codes.js';
-import { describeFault } from '../domain/faults.js';
+import { describeFault, errorCode } from '../domain/faults.js';
 import { EXIT } from './exit-codes.js';
 
 /** A command that could not do what it was asked, as printed: a stable code and plain words. */
@@ -55,6 +55,23 @@ export function setShowStacks(level: string | undefined): void {
   showStacks = level === 'debug' || level === 'trace';
 }
 
+let databaseInUse: string | undefined;
+
+/** The database file the command works on (--db, BULKHUB_DB, the config file or the default), resolved: main.ts sets it once the options are read. */
+export function setDatabaseInUse(path: string): void {
+  databaseInUse = path;
+}
+
+/**
+ * SQLite's errors name no file ("attempt to write a readonly database"): a fault of SQLite is said
+ * with the database it concerns, since the file that is read-only or damaged may not be the one
+ * the person expects (another folder, BULKHUB_DB, the config file's "db").
+ */
+function inTheDatabase(error: unknown, message: string): string {
+  if (!databaseInUse || !/^SQLITE_/.test(errorCode(error) ?? '') || message.includes(databaseInUse)) return message;
+  return `The database ${databaseInUse} cannot be used: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+}
+
 export interface FailureContext {
   /** The --db the command was given, for the command that resumes a stopped run. */
   db?: string | undefined;
@@ -95,7 +112,7 @@ export function reportFailure(error: unknown, context: FailureContext = {}): num
     printProblem({ code: error.code, message: error.message, runId: error.runId, resume: resumeCommand(error, context.db), ...stack });
   } else {
     const fault = describeFault(error);
-    printProblem({ code: fault.code, message: fault.message, ...(fault.known ? {} : { hint: 'Run again with --log-level debug to see where it happened.' }), ...stack });
+    printProblem({ code: fault.code, message: inTheDatabase(error, fault.message), ...(fault.known ? {} : { hint: 'Run again with --log-level debug to see where it happened.' }), ...stack });
   }
   return exitCodeFor(error);
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv, MiddlewareFunction } from 'yargs';
 import { z } from 'zod';
+import { whyUnreadable } from '../domain/faults.js';
 
 /**
  * Where an option's value comes from, first match wins (yargs' own order):
@@ -56,7 +57,7 @@ export function loadConfig(path: string): ConfigSettings {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`Config file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+    throw new Error(`Config file ${file} cannot be read: ${whyUnreadable(error)}.`);
   }
   let raw: unknown;
   try {

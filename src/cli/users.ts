@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { Logger } from 'pino';
 import type { Backend } from '../backends/port.js';
@@ -15,7 +16,7 @@ import type { ReportPaths } from '../reports/write.js';
 import type { RunSummary } from '../journal/types.js';
 import { exportUsers } from '../reports/export.js';
 import { openDbFromArgs, print, runCommand, type GlobalArgs } from './context.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { createLogger, notice, outcomeLine } from './log.js';
 import { backendOption, webexConnection, webexPollMs, type BackendName } from './backend-option.js';
 import { MOVE_DEFAULTS } from '../backends/webex/moves.js';
@@ -25,6 +26,7 @@ import type { AdaptiveLimiter } from '../backends/webex/limiter.js';
 import { whileStoppable, type StopCheck } from './signals.js';
 import { errorTable, listErrors, moreErrors } from './error-table.js';
 import { RunRows } from '../journal/rows.js';
+import { requireWholeNumber } from './whole-number.js';
 
 export interface BackendArgs extends GlobalArgs {
   backend: BackendName;
@@ -99,9 +101,11 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
     importOptions(y)
       .option('dry-run', { type: 'boolean', describe: 'Plan and write the reports, change nothing' })
       .option('precheck', { type: 'boolean', describe: 'With --dry-run and --backend webex: ask Webex to validate every planned add' })
-      .example('$0 users import samples/clean-add.csv --customer acme', 'add the users of a file')
+      .example('$0 users import users.csv --customer acme', 'add the users of a file')
       .example('$0 users import nightly.csv --customer acme --dry-run', 'see what would change')
-      .example('$0 users import errors.csv --customer acme', 'feed a fixed error report back in') as Argv<ImportArgs>,
+      .example('$0 users import errors.csv --customer acme', 'feed a fixed error report back in')
+      .example('$0 users import samples/clean-add.csv --customer demo-bakkerij', 'a sample, into the demo customer of "npm run demo"')
+      .epilogue(EXIT_CODES_HELP) as Argv<ImportArgs>,
   handler: (argv) => runCommand(() => importUsers(argv), { db: argv.db }),
 };
 
@@ -109,7 +113,9 @@ const validateCommand: CommandModule<GlobalArgs, ImportArgs> = {
   command: 'validate <file>',
   describe: 'Same as "import --dry-run": every check and the full plan, nothing changed (with --backend webex also the rules Webex enforces beyond the CSV rules)',
   builder: (y) =>
-    importOptions(y).option('precheck', { type: 'boolean', describe: 'With --backend webex: ask Webex to validate every planned add' }) as Argv<ImportArgs>,
+    importOptions(y)
+      .option('precheck', { type: 'boolean', describe: 'With --backend webex: ask Webex to validate every planned add' })
+      .epilogue(EXIT_CODES_HELP) as Argv<ImportArgs>,
   handler: (argv) => runCommand(() => importUsers({ ...argv, dryRun: true }), { db: argv.db }),
 };
 
@@ -128,6 +134,7 @@ const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
   handler: (argv) =>
     runCommand(async () => {
       const logger = createLogger({ level: argv.logLevel, quiet: argv.quiet });
+      if (argv.out !== undefined) checkExportFile(argv.out);
       const db = argv.backend === 'webex' ? undefined : openDbFromArgs(argv);
       const backend = openBackend(argv, db, logger);
       try {
@@ -221,6 +228,7 @@ export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<Im
   if (argv.reportDelimiter !== undefined && reportDelimiter === undefined) {
     throw new RunRefused('BAD_ARGUMENTS', `--report-delimiter must be comma, semicolon or tab, not "${argv.reportDelimiter}".`);
   }
+  requireWholeNumber('concurrency', argv.concurrency ?? 8);
   if (argv.precheck && !argv.dryRun) throw new RunRefused('BAD_ARGUMENTS', '--precheck only goes with --dry-run (or users validate).');
   if (argv.precheck && argv.backend !== 'webex') throw new RunRefused('BAD_ARGUMENTS', '--precheck asks Webex: it needs --backend webex.');
   const retention = argv.keepRuns === undefined && argv.keepDays === undefined ? undefined : { keep: argv.keepRuns, olderThanDays: argv.keepDays };
@@ -272,6 +280,20 @@ export async function importWith(argv: ImportArgs, deps: ImportDeps): Promise<Im
     await backend.close();
     db.close();
   }
+}
+
+/**
+ * `users export --out FILE` is refused before anything is read when FILE cannot be written as a
+ * file: a folder (the export is one file, not a report folder) or a path whose folder is missing.
+ */
+function checkExportFile(out: string): void {
+  const path = resolve(out);
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new RunRefused('BAD_ARGUMENTS', `--out ${path} is a folder; users export writes one CSV file: name the file, for example ${join(path, 'users.csv')}.`);
+  }
+  const folder = dirname(path);
+  if (!existsSync(folder)) throw new RunRefused('BAD_ARGUMENTS', `--out ${path}: the folder ${folder} does not exist; create it first, or name a file in an existing folder.`);
+  if (!statSync(folder).isDirectory()) throw new RunRefused('BAD_ARGUMENTS', `--out ${path}: ${folder} is a file, not a folder.`);
 }
 
 /** The exit code of a finished run, as the README's table says. */

@@ -226,3 +226,9 @@ export class RunStopped extends Error {
     this.runId = run.id;
   }
 }
+
+/** A number option's value as a refusal shows it: yargs reads `abc` for a number option as NaN, which says nothing to a person. */
+export function shownNumber(value: unknown): string {
+  if (typeof value === 'number' && Number.isNaN(value)) return 'something that is not a number';
+  return JSON.stringify(value) ?? String(value);
+}

@@ -52,3 +52,15 @@ export function errorCode(error: unknown): string | undefined {
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/**
+ * Why a file could not be read, in plain words (`it does not exist`), for a refusal that names
+ * the file: the input, a config file, a batch manifest. An error without a known code keeps its own words.
+ */
+export function whyUnreadable(error: unknown): string {
+  const code = errorCode(error);
+  if (code === 'ENOENT') return 'it does not exist';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}

@@ -60,14 +60,20 @@ export function openRun(options: ImportOptions, file: string, inputHash: string 
   const asked = askedOptions(options);
   if (options.resumeRunId) {
     const run = requireRun(db, options.resumeRunId);
-    if (inputHash !== undefined && run.inputHash !== inputHash) {
-      throw new RunRefused('INPUT_CHANGED', `${file} is not the file run ${run.id} started with (its content changed); start a new run instead of resuming.`);
+    // What the run is comes first (finished, another customer's), then whether this is its file:
+    // "the file changed" is no help for a run that has nothing left to resume.
+    if (!['ingesting', 'planned', 'applying'].includes(run.state)) {
+      throw new RunRefused('BAD_ARGUMENTS', `Run ${run.id} is ${run.state}; only an unfinished run can be resumed, and this one has nothing left to do ` +
+        `(its reports: ${run.outDir}; "bulkhub runs show ${run.id}" tells more). To import the file again, leave out --resume.`);
     }
     if (run.customerId !== options.customerId) {
       throw new RunRefused('BAD_ARGUMENTS', `Run ${run.id} is for customer ${run.customerId}, not ${options.customerId}.`);
     }
-    if (!['ingesting', 'planned', 'applying'].includes(run.state)) {
-      throw new RunRefused('BAD_ARGUMENTS', `Run ${run.id} is ${run.state}; only an unfinished run can be resumed.`);
+    if (inputHash !== undefined && run.inputHash !== inputHash) {
+      throw new RunRefused('INPUT_CHANGED', resolve(file) === run.inputFile
+        ? `${file} changed since run ${run.id} started with it (its content is not the same); nothing was changed. Start a new run (leave out --resume).`
+        : `Run ${run.id} was started with ${run.inputFile}, not ${file}, and this file's content is not that run's; nothing was changed. ` +
+          `Resume it with its own file, unchanged, or start a new run with this one (leave out --resume).`);
     }
     if (hasLegacyLines(db, run.id)) {
       throw new RunRefused('BAD_ARGUMENTS', `Run ${run.id} was started by an older version of bulkhub, whose journal this version does not read; start a new run (lines it applied plan as unchanged).`);

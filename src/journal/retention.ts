@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Db } from '../db/open.js';
-import { RunRefused } from '../domain/codes.js';
+import { RunRefused, shownNumber } from '../domain/codes.js';
 import { runsInProgress } from './lock.js';
 import { UNFINISHED, type RunState } from './runs.js';
 
@@ -57,11 +57,13 @@ export function checkPolicy(policy: RetentionPolicy, names = { keep: '--keep', o
   if (policy.keep === undefined && policy.olderThanDays === undefined) {
     throw new RunRefused('BAD_ARGUMENTS', `Say which runs to keep: ${names.keep} N (the newest N of each customer and target), ${names.olderThanDays} DAYS, or both.`);
   }
+  // Only the import's --keep-runs counts a run just made; `runs prune --keep` keeps runs that exist.
+  const why = names.keep === '--keep-runs' ? ' (the run just made is one of them)' : '';
   if (policy.keep !== undefined && !(Number.isInteger(policy.keep) && policy.keep >= 1)) {
-    throw new RunRefused('BAD_ARGUMENTS', `${names.keep} must be a whole number of at least 1 (the run just made is one of them), not ${policy.keep}.`);
+    throw new RunRefused('BAD_ARGUMENTS', `${names.keep} must be a whole number of at least 1${why}, not ${shownNumber(policy.keep)}.`);
   }
   if (policy.olderThanDays !== undefined && !(Number.isFinite(policy.olderThanDays) && policy.olderThanDays > 0)) {
-    throw new RunRefused('BAD_ARGUMENTS', `${names.olderThanDays} must be a number of days above 0, not ${policy.olderThanDays}.`);
+    throw new RunRefused('BAD_ARGUMENTS', `${names.olderThanDays} must be a number of days above 0, not ${shownNumber(policy.olderThanDays)}.`);
   }
 }
 

@@ -81,6 +81,20 @@ export function writeSummary(paths: ReportPaths, summary: RunSummary): void {
   writeFileWhole(paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
 }
 
+/**
+ * Waits until the stream drains (or closes: a failed stream never drains), then removes the
+ * listener that did not fire. A report is thousands of batches: listeners left behind would pile
+ * up on the stream, and Node prints a MaxListenersExceededWarning (not a JSON line) on stderr.
+ */
+async function drained(out: WriteStream): Promise<void> {
+  const done = new AbortController();
+  try {
+    await Promise.race([once(out, 'drain', { signal: done.signal }), once(out, 'close', { signal: done.signal })]);
+  } finally {
+    done.abort();
+  }
+}
+
 /** A CSV report being written: batched, with backpressure, renamed into place on close. */
 class CsvFile {
   private readonly file: ReturnType<typeof partialStream>;
@@ -108,7 +122,7 @@ class CsvFile {
     if (this.batch.length === 0) return;
     const text = csvText(this.batch, this.delimiter);
     this.batch = [];
-    if (!this.out.write(text)) await Promise.race([once(this.out, 'drain'), once(this.out, 'close')]);
+    if (!this.out.write(text)) await drained(this.out);
     if (this.failure) throw this.failure;
   }
 

@@ -95,7 +95,7 @@ describe('settings: flag > environment > config file > default', () => {
     }
     const missing = await runCli(['customers', 'list', '--config', 'nowhere.json'], { cwd: dir, env: noBulkhubEnv() });
     expect(missing.code).toBe(2);
-    expect(missing.said).toMatch(/nowhere\.json cannot be read: ENOENT/);
+    expect(missing.said).toMatch(/nowhere\.json cannot be read: it does not exist\./);
   });
 });
 
