@@ -112,6 +112,17 @@ describe('the bulk path as a whole', () => {
       expect(results[i]).toEqual({ status: 'ok', id: user.id });
       expect(user).toEqual({ id: user.id, email: op.email, package: 'webex_calling', isFullAdmin: false, ...(op.kind === 'add' ? JSON.parse(JSON.stringify(op.attributes)) : {}) });
     });
+    // The audit says per user what was added, named as a change made alone says it: false kept, absent left out.
+    const details = new Map(windowAudit().map((r) => [r.email, JSON.parse(r.details)]));
+    expect(details.size).toBe(1500);
+    expect(details.get('user3@acme.example')).toEqual({
+      package: 'webex_calling',
+      attributes: { lastName: undefined, extension: '1003', phoneNumber: '+31200000003', location: 'Amsterdam HQ', preferredSite: 'acme.webex.com', jabberCalling: false, jabberTeams: false },
+    });
+    expect(Object.keys(details.get('user4@acme.example').attributes)).toEqual(['firstName', 'extension', 'phoneNumber', 'location', 'preferredSite', 'jabberCalling', 'jabberTeams']);
+    await backend.apply(add(5000, { jabberCalling: false }));
+    const alone = db.prepare("SELECT details FROM audit WHERE email = 'user5000@acme.example'").pluck().get() as string;
+    expect(JSON.parse(alone)).toEqual(JSON.parse(JSON.stringify({ package: 'webex_calling', attributes: add(5000, { jabberCalling: false }).kind === 'add' ? (add(5000, { jabberCalling: false }) as { attributes: object }).attributes : {} })));
   });
 
   it('applies modifies and removes of the window and audits them, with the run id, in one row', async () => {

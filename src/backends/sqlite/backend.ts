@@ -6,6 +6,7 @@ import { requireCustomer } from './directory.js';
 import { refusalFor, userNotFound } from './refusals.js';
 import { attributeCells, definedAttributes, rowToUser, type UserRow } from './rows.js';
 import { auditChange, bulkAdds, storedUsers, type AuditChange } from './bulk.js';
+
 import { migrateDirectory } from './schema.js';
 
 export const BACKEND_NAME = 'sqlite';
@@ -159,7 +160,7 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
   const applyRaw = (op: Operation, index: number, audit: (change: AuditChange) => void): OperationResult => {
     if (op.kind === 'add') {
       const [added] = insertAdds([op]);
-      audit(auditChange(index, op, { package: op.package, attributes: definedAttributes(op.attributes) }));
+      audit(auditChange(index, op));
       return { status: 'ok', id: added!.id };
     }
     const id = /^\d+$/.test(op.id) ? op.id : undefined;
@@ -193,7 +194,8 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
   };
 
   /** One operation in its own transaction (a savepoint when one is already open), with its own audit row. */
-  const applyOne = db.transaction((op: Operation): OperationResult => applyRaw(op, 0, (change) => auditAlone(op, change.details)));
+  const applyOne = db.transaction((op: Operation): OperationResult =>
+    applyRaw(op, 0, (change) => auditAlone(op, change.details ?? { package: (op as Extract<Operation, { kind: 'add' }>).package, attributes: definedAttributes((op as Extract<Operation, { kind: 'add' }>).attributes) })));
 
   const applySafely = (op: Operation): OperationResult => {
     try {
@@ -241,7 +243,7 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
     insertAdds(adds).forEach(({ id }, i) => {
       const op = adds[i]!;
       results[addAt[i]!] = { status: 'ok', id };
-      changes.push(auditChange(addAt[i]!, op, { package: op.package, attributes: definedAttributes(op.attributes) }));
+      changes.push(auditChange(addAt[i]!, op));
     });
     auditWindow(ops[0]!.customerId, changes);
     return results;

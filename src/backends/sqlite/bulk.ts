@@ -98,13 +98,24 @@ export function storedUsers(db: Db): (customerId: string, emails: readonly strin
   };
 }
 
-/** One user's change in a window's audit row: `[e-mail, op, details]` as JSON, and its place in the window. */
+/**
+ * One user's change in a window's audit row, as JSON, and its place in the window: `[e-mail, op,
+ * details]`; an add is `[e-mail, 'add', package, [attribute values in ATTRIBUTE_KEYS order, null
+ * when not given]]`, less than half the text of its details with names (the view `audit` puts the
+ * names back, schema.ts). `details` is what a change made alone records (undefined for an add).
+ */
 export interface AuditChange {
   index: number;
   details: unknown;
   json: string;
 }
 
-export function auditChange(index: number, op: Operation, details: unknown): AuditChange {
-  return { index, details, json: JSON.stringify([op.email.toLowerCase(), op.kind, details]) };
+export function auditChange(index: number, op: Operation, details?: unknown): AuditChange {
+  const email = op.email.toLowerCase();
+  if (op.kind === 'add') {
+    const values: unknown[] = [];
+    for (const key of ATTRIBUTE_KEYS) values.push(op.attributes[key] ?? null);
+    return { index, details: undefined, json: JSON.stringify([email, 'add', op.package, values]) };
+  }
+  return { index, details, json: JSON.stringify([email, op.kind, details]) };
 }

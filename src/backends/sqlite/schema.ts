@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open.js';
 import { PACKAGES } from '../../domain/packages.js';
+import { ATTRIBUTE_KEYS } from '../../domain/user.js';
 
 /**
  * The tables of the embedded directory. They share the SQLite file with the run journal (whose
@@ -215,6 +216,8 @@ END;
  * stay in `audit_entries`. `audit` is now a view of both, a row per user as before (a window's
  * changes carry `window_id` and no `id` of their own), so whatever reads `audit` reads on.
  */
+/** An add's attribute values (bulk.ts, auditChange) back as named details; a merge patch drops the nulls. */
+const ADD_ATTRIBUTES = ATTRIBUTE_KEYS.map((key, i) => `'${key}', c.value -> '$[3][${i}]'`).join(', ');
 const V4_RENAME = 'ALTER TABLE audit RENAME TO audit_entries';
 const V4 = `
 CREATE TABLE IF NOT EXISTS audit_windows (
@@ -228,7 +231,11 @@ CREATE INDEX IF NOT EXISTS audit_windows_by_customer ON audit_windows (customer_
 CREATE VIEW IF NOT EXISTS audit (id, window_id, customer_id, email, op, details, at, run_id) AS
   SELECT id, NULL, customer_id, email, op, details, at, run_id FROM audit_entries
   UNION ALL
-  SELECT NULL, w.id, w.customer_id, c.value ->> 0, c.value ->> 1, c.value -> 2, w.at, w.run_id
+  SELECT NULL, w.id, w.customer_id, c.value ->> 0, c.value ->> 1,
+    CASE WHEN c.value ->> 1 = 'add' AND json_type(c.value, '$[2]') = 'text'
+      THEN json_object('package', c.value ->> 2, 'attributes', json_patch('{}', json_object(${ADD_ATTRIBUTES})))
+      ELSE c.value -> 2 END,
+    w.at, w.run_id
   FROM audit_windows w, json_each(w.changes) c;
 `;
 
