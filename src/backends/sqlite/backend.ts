@@ -21,8 +21,6 @@ export interface SqliteBackend extends Backend {
   auditRunId: string | undefined;
 }
 
-/** SQLite allows 32766 parameters; larger `IN` lists are split, smaller ones reuse a statement. */
-const IN_CHUNK = 500;
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
 /**
@@ -44,6 +42,13 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
     return statement;
   };
   const selectUser = db.prepare('SELECT * FROM users WHERE id = ? AND customer_id = ?');
+  // CROSS JOIN keeps the wanted values outside, so each is one seek in the index named.
+  const inOtherCustomers = db.prepare(`SELECT u.email, c.name, c.id FROM json_each(?) w
+    CROSS JOIN users u ON u.email = w.value AND u.customer_id <> ? JOIN customers c ON c.id = u.customer_id ORDER BY c.id`); // users_by_email
+  const phoneHolders = db.prepare(`SELECT u.email, u.phone_number FROM json_each(?) w
+    CROSS JOIN users u ON u.customer_id = ? AND u.phone_number = w.value`).raw(true); // users_phone_number_in_customer
+  const extensionHolders = db.prepare(`SELECT u.email, w.value ->> 0, w.value ->> 1 FROM json_each(?) w
+    CROSS JOIN users u ON u.customer_id = ? AND ifnull(u.location, '') = (w.value ->> 0) COLLATE NOCASE AND u.extension = (w.value ->> 1)`).raw(true); // users_extension_in_location
   const deleteUser = db.prepare('DELETE FROM users WHERE id = ? AND customer_id = ? RETURNING *');
   const insertAudit = db.prepare('INSERT INTO audit_entries (customer_id, email, op, details, run_id) VALUES (?, ?, ?, ?, ?)');
 
@@ -70,36 +75,25 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
     },
 
     async otherCustomers(customerId: string, emails: readonly string[]): Promise<Map<string, string>> {
-      const wanted = [...new Set(emails.map((e) => e.toLowerCase()))];
       const found = new Map<string, string>();
-      for (let start = 0; start < wanted.length; start += IN_CHUNK) {
-        const chunk = wanted.slice(start, start + IN_CHUNK);
-        const sql = `SELECT u.email, c.name, c.id FROM users u JOIN customers c ON c.id = u.customer_id
-          WHERE u.email IN (${chunk.map(() => '?').join(', ')}) AND u.customer_id <> ? ORDER BY c.id`;
-        for (const row of prepared(sql).all(...chunk, customerId) as Array<{ email: string; name: string; id: string }>) {
-          if (!found.has(row.email)) found.set(row.email, `"${row.name}" (${row.id})`);
-        }
+      const wanted = JSON.stringify(emails.map((e) => e.toLowerCase()));
+      for (const row of inOtherCustomers.all(wanted, customerId) as Array<{ email: string; name: string; id: string }>) {
+        if (!found.has(row.email)) found.set(row.email, `"${row.name}" (${row.id})`);
       }
       return found;
     },
 
+    // Each kind of number in one statement: the wanted values as a JSON array, one index seek each.
     async holders(customerId: string, wanted: NumbersWanted): Promise<NumberHolders> {
       const found: NumberHolders = { phoneNumbers: new Map(), extensions: new Map() };
-      const numbers = [...new Set(wanted.phoneNumbers)];
-      for (let start = 0; start < numbers.length; start += IN_CHUNK) {
-        const chunk = numbers.slice(start, start + IN_CHUNK);
-        const sql = `SELECT email, phone_number FROM users WHERE customer_id = ? AND phone_number IN (${chunk.map(() => '?').join(', ')})`;
-        for (const row of prepared(sql).all(customerId, ...chunk) as Array<{ email: string; phone_number: string }>) found.phoneNumbers.set(row.phone_number, row.email);
+      if (wanted.phoneNumbers.length > 0) {
+        for (const [email, number] of phoneHolders.all(JSON.stringify(wanted.phoneNumbers), customerId) as Array<[string, string]>) found.phoneNumbers.set(number, email);
       }
-      const pairs = [...new Map(wanted.extensions.map((e) => [`${e.location.toLowerCase()}|${e.extension}`, e])).values()];
-      for (let start = 0; start < pairs.length; start += IN_CHUNK / 2) {
-        const chunk = pairs.slice(start, start + IN_CHUNK / 2);
-        // A join on the wanted pairs: one seek each in the unique index users_extension_in_location.
-        const sql = `WITH wanted(location, extension) AS (VALUES ${chunk.map(() => '(?, ?)').join(', ')})
-          SELECT u.email, w.location, w.extension FROM wanted w
-          JOIN users u ON u.customer_id = ? AND ifnull(u.location, '') = w.location COLLATE NOCASE AND u.extension = w.extension`;
-        const rows = prepared(sql).all(...chunk.flatMap((e) => [e.location, e.extension]), customerId) as Array<{ email: string; location: string; extension: string }>;
-        for (const row of rows) found.extensions.set(`${row.location.toLowerCase()}|${row.extension}`, row.email);
+      if (wanted.extensions.length > 0) {
+        const pairs = JSON.stringify(wanted.extensions.map((e) => [e.location, e.extension]));
+        for (const [email, location, extension] of extensionHolders.all(pairs, customerId) as Array<[string, string, string]>) {
+          found.extensions.set(`${location.toLowerCase()}|${extension}`, email);
+        }
       }
       return found;
     },
