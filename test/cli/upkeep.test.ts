@@ -113,7 +113,7 @@ describe('customers delete', () => {
     db.close();
     const conn = openDb(acme.db);
     migrateDirectory(conn);
-    expect(conn.prepare('SELECT version FROM directory_schema').pluck().get()).toBe(3);
+    expect(conn.prepare('SELECT version FROM directory_schema').pluck().get()).toBe(4);
     expect(() => conn.prepare("DELETE FROM users WHERE email = 'admin@acme.nl'").run()).toThrow(/FULL_ADMIN_PROTECTED/);
     conn.close();
   });

@@ -5,6 +5,8 @@ import type { Backend, CustomerFacts, NumberHolders, NumbersWanted, OperationRes
 import { requireCustomer } from './directory.js';
 import { refusalFor, userNotFound } from './refusals.js';
 import { attributeCells, definedAttributes, rowToUser, type UserRow } from './rows.js';
+import { auditChange, bulkAdds, storedUsers, type AuditChange } from './bulk.js';
+
 import { migrateDirectory } from './schema.js';
 
 export const BACKEND_NAME = 'sqlite';
@@ -19,8 +21,6 @@ export interface SqliteBackend extends Backend {
   auditRunId: string | undefined;
 }
 
-/** SQLite allows 32766 parameters; larger `IN` lists are split, smaller ones reuse a statement. */
-const IN_CHUNK = 500;
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
 /**
@@ -42,8 +42,15 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
     return statement;
   };
   const selectUser = db.prepare('SELECT * FROM users WHERE id = ? AND customer_id = ?');
-  const deleteUser = db.prepare('DELETE FROM users WHERE id = ?');
-  const insertAudit = db.prepare('INSERT INTO audit (customer_id, email, op, details, run_id) VALUES (?, ?, ?, ?, ?)');
+  // CROSS JOIN keeps the wanted values outside, so each is one seek in the index named.
+  const inOtherCustomers = db.prepare(`SELECT u.email, c.name, c.id FROM json_each(?) w
+    CROSS JOIN users u ON u.email = w.value AND u.customer_id <> ? JOIN customers c ON c.id = u.customer_id ORDER BY c.id`); // users_by_email
+  const phoneHolders = db.prepare(`SELECT u.email, u.phone_number FROM json_each(?) w
+    CROSS JOIN users u ON u.customer_id = ? AND u.phone_number = w.value`).raw(true); // users_phone_number_in_customer
+  const extensionHolders = db.prepare(`SELECT u.email, w.value ->> 0, w.value ->> 1 FROM json_each(?) w
+    CROSS JOIN users u ON u.customer_id = ? AND ifnull(u.location, '') = (w.value ->> 0) COLLATE NOCASE AND u.extension = (w.value ->> 1)`).raw(true); // users_extension_in_location
+  const deleteUser = db.prepare('DELETE FROM users WHERE id = ? AND customer_id = ? RETURNING *');
+  const insertAudit = db.prepare('INSERT INTO audit_entries (customer_id, email, op, details, run_id) VALUES (?, ?, ?, ?, ?)');
 
   const backend: SqliteBackend = {
     name: BACKEND_NAME,
@@ -68,49 +75,32 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
     },
 
     async otherCustomers(customerId: string, emails: readonly string[]): Promise<Map<string, string>> {
-      const wanted = [...new Set(emails.map((e) => e.toLowerCase()))];
       const found = new Map<string, string>();
-      for (let start = 0; start < wanted.length; start += IN_CHUNK) {
-        const chunk = wanted.slice(start, start + IN_CHUNK);
-        const sql = `SELECT u.email, c.name, c.id FROM users u JOIN customers c ON c.id = u.customer_id
-          WHERE u.email IN (${chunk.map(() => '?').join(', ')}) AND u.customer_id <> ? ORDER BY c.id`;
-        for (const row of prepared(sql).all(...chunk, customerId) as Array<{ email: string; name: string; id: string }>) {
-          if (!found.has(row.email)) found.set(row.email, `"${row.name}" (${row.id})`);
+      const wanted = JSON.stringify(emails.map((e) => e.toLowerCase()));
+      for (const row of inOtherCustomers.all(wanted, customerId) as Array<{ email: string; name: string; id: string }>) {
+        if (!found.has(row.email)) found.set(row.email, `"${row.name}" (${row.id})`);
+      }
+      return found;
+    },
+
+    // Each kind of number in one statement: the wanted values as a JSON array, one index seek each.
+    async holders(customerId: string, wanted: NumbersWanted): Promise<NumberHolders> {
+      const found: NumberHolders = { phoneNumbers: new Map(), extensions: new Map() };
+      if (wanted.phoneNumbers.length > 0) {
+        for (const [email, number] of phoneHolders.all(JSON.stringify(wanted.phoneNumbers), customerId) as Array<[string, string]>) found.phoneNumbers.set(number, email);
+      }
+      if (wanted.extensions.length > 0) {
+        const pairs = JSON.stringify(wanted.extensions.map((e) => [e.location, e.extension]));
+        for (const [email, location, extension] of extensionHolders.all(pairs, customerId) as Array<[string, string, string]>) {
+          found.extensions.set(`${location.toLowerCase()}|${extension}`, email);
         }
       }
       return found;
     },
 
-    async holders(customerId: string, wanted: NumbersWanted): Promise<NumberHolders> {
-      const found: NumberHolders = { phoneNumbers: new Map(), extensions: new Map() };
-      const numbers = [...new Set(wanted.phoneNumbers)];
-      for (let start = 0; start < numbers.length; start += IN_CHUNK) {
-        const chunk = numbers.slice(start, start + IN_CHUNK);
-        const sql = `SELECT email, phone_number FROM users WHERE customer_id = ? AND phone_number IN (${chunk.map(() => '?').join(', ')})`;
-        for (const row of prepared(sql).all(customerId, ...chunk) as Array<{ email: string; phone_number: string }>) found.phoneNumbers.set(row.phone_number, row.email);
-      }
-      const pairs = [...new Map(wanted.extensions.map((e) => [`${e.location.toLowerCase()}|${e.extension}`, e])).values()];
-      for (let start = 0; start < pairs.length; start += IN_CHUNK / 2) {
-        const chunk = pairs.slice(start, start + IN_CHUNK / 2);
-        // A join on the wanted pairs: one seek each in the unique index users_extension_in_location.
-        const sql = `WITH wanted(location, extension) AS (VALUES ${chunk.map(() => '(?, ?)').join(', ')})
-          SELECT u.email, w.location, w.extension FROM wanted w
-          JOIN users u ON u.customer_id = ? AND ifnull(u.location, '') = w.location COLLATE NOCASE AND u.extension = w.extension`;
-        const rows = prepared(sql).all(...chunk.flatMap((e) => [e.location, e.extension]), customerId) as Array<{ email: string; location: string; extension: string }>;
-        for (const row of rows) found.extensions.set(`${row.location.toLowerCase()}|${row.extension}`, row.email);
-      }
-      return found;
-    },
-
+    /** One statement for all of `emails` (bulk.ts), however many. */
     async findUsers(customerId: string, emails: readonly string[]): Promise<Map<string, DirectoryUser>> {
-      const wanted = [...new Set(emails.map((e) => e.toLowerCase()))];
-      const found = new Map<string, DirectoryUser>();
-      for (let start = 0; start < wanted.length; start += IN_CHUNK) {
-        const chunk = wanted.slice(start, start + IN_CHUNK);
-        const sql = `SELECT * FROM users WHERE customer_id = ? AND email IN (${chunk.map(() => '?').join(', ')})`;
-        for (const row of prepared(sql).all(customerId, ...chunk) as UserRow[]) found.set(row.email, rowToUser(row));
-      }
-      return found;
+      return lookUpStored(customerId, emails);
     },
 
     async apply(op: Operation): Promise<OperationResult> {
@@ -141,50 +131,65 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
     async close(): Promise<void> {},
   };
 
-  const audit = (op: Operation, details: unknown): void => {
+  /** One change made alone (`apply`): its own audit row, as before windows existed. */
+  const auditAlone = (op: Operation, details: unknown): void => {
     insertAudit.run(op.customerId, op.email.toLowerCase(), op.kind, JSON.stringify(details), backend.auditRunId ?? null);
   };
+  const insertWindowAudit = db.prepare('INSERT INTO audit_windows (customer_id, changes, run_id) VALUES (?, ?, ?)');
+  /** A window's changes (in the order of its operations): one audit row for all of them. */
+  const auditWindow = (customerId: string, changes: AuditChange[]): void => {
+    if (changes.length === 0) return;
+    changes.sort((a, b) => a.index - b.index);
+    insertWindowAudit.run(customerId, `[${changes.map((c) => c.json).join(',')}]`, backend.auditRunId ?? null);
+  };
+  const lookUpStored = storedUsers(db);
+  const insertAdds = bulkAdds(db);
 
-  /** One operation, in whatever transaction is open. */
-  const applyRaw = (op: Operation): OperationResult => {
+  /**
+   * One operation, in whatever transaction is open; what it changed goes to `audit` (the index is
+   * the operation's place in its window). A modify or remove changes the row by id in one
+   * statement: the row is read first only when the audit needs a value it held before (a package
+   * change), or to tell "not found" from "nothing to change".
+   */
+  const applyRaw = (op: Operation, index: number, audit: (change: AuditChange) => void): OperationResult => {
     if (op.kind === 'add') {
-      const { columns, values } = attributeCells(op.attributes);
-      const sql =
-        `INSERT INTO users (customer_id, email, package${columns.map((c) => `, ${c}`).join('')}) ` +
-        `VALUES (?, ?, ?${columns.map(() => ', ?').join('')})`;
-      const { lastInsertRowid } = prepared(sql).run(op.customerId, op.email.toLowerCase(), op.package, ...values);
-      audit(op, { package: op.package, attributes: definedAttributes(op.attributes) });
-      return { status: 'ok', id: String(lastInsertRowid) };
+      const [added] = insertAdds([op]);
+      audit(auditChange(index, op));
+      return { status: 'ok', id: added!.id };
     }
-
-    const current = /^\d+$/.test(op.id) ? (selectUser.get(op.id, op.customerId) as UserRow | undefined) : undefined;
-    if (!current) return userNotFound(op);
-
+    const id = /^\d+$/.test(op.id) ? op.id : undefined;
     if (op.kind === 'remove') {
-      deleteUser.run(current.id);
-      audit(op, { id: op.id, removed: rowToUser(current) });
+      const removed = id === undefined ? undefined : (deleteUser.get(id, op.customerId) as UserRow | undefined);
+      if (!removed) return userNotFound(op);
+      audit(auditChange(index, op, { id: op.id, removed: rowToUser(removed) }));
       return { status: 'ok', id: op.id };
     }
 
     const { columns, values } = attributeCells(op.changes);
-    if (op.package !== undefined) {
-      columns.push('package');
-      values.push(op.package);
+    const before = op.package !== undefined || columns.length === 0
+      ? (id === undefined ? undefined : (selectUser.get(id, op.customerId) as UserRow | undefined))
+      : undefined;
+    if (op.package !== undefined || columns.length === 0) {
+      if (!before) return userNotFound(op);
+      if (op.package !== undefined) {
+        columns.push('package');
+        values.push(op.package);
+      }
+      if (columns.length === 0) return { status: 'ok', id: op.id, note: 'nothing to change' };
     }
-    if (columns.length === 0) return { status: 'ok', id: op.id, note: 'nothing to change' };
-    const sql = `UPDATE users SET ${columns.map((c) => `${c} = ?`).join(', ')}, updated_at = ${NOW} WHERE id = ?`;
-    prepared(sql).run(...values, current.id);
-    const before = rowToUser(current);
-    audit(op, {
+    const sql = `UPDATE users SET ${columns.map((c) => `${c} = ?`).join(', ')}, updated_at = ${NOW} WHERE id = ? AND customer_id = ?`;
+    if (id === undefined || prepared(sql).run(...values, id, op.customerId).changes === 0) return userNotFound(op);
+    audit(auditChange(index, op, {
       id: op.id,
-      ...(op.package !== undefined && { package: { from: before.package, to: op.package } }),
+      ...(op.package !== undefined && { package: { from: before!.package, to: op.package } }),
       changes: definedAttributes(op.changes),
-    });
+    }));
     return { status: 'ok', id: op.id };
   };
 
-  /** One operation in its own transaction (a savepoint when one is already open). */
-  const applyOne = db.transaction(applyRaw);
+  /** One operation in its own transaction (a savepoint when one is already open), with its own audit row. */
+  const applyOne = db.transaction((op: Operation): OperationResult =>
+    applyRaw(op, 0, (change) => auditAlone(op, change.details ?? { package: (op as Extract<Operation, { kind: 'add' }>).package, attributes: definedAttributes((op as Extract<Operation, { kind: 'add' }>).attributes) })));
 
   const applySafely = (op: Operation): OperationResult => {
     try {
@@ -194,12 +199,52 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
     }
   };
 
-  // One commit for the whole batch; a refused op only rolls back its own savepoint.
-  const applyEachSafely = db.transaction((ops: readonly Operation[]): OperationResult[] => ops.map(applySafely));
-  // Usually nothing in a batch is refused: try it without a savepoint per op (two statements
-  // fewer per user), and only when something is refused redo the batch the careful way.
-  const applyOptimistically = db.transaction((ops: readonly Operation[]): OperationResult[] => ops.map(applyRaw));
+  /**
+   * The careful way through a window: each operation in its own savepoint, so a refused one rolls
+   * back alone and says why; one audit row for those applied.
+   */
+  const applyEachSafely = db.transaction((ops: readonly Operation[]): OperationResult[] => {
+    const changes: AuditChange[] = [];
+    const careful = db.transaction((op: Operation, index: number): OperationResult => applyRaw(op, index, (change) => changes.push(change)));
+    const results = ops.map((op, index) => {
+      try {
+        return careful(op, index);
+      } catch (error) {
+        return refusalFor(db, op, error);
+      }
+    });
+    auditWindow(ops[0]!.customerId, changes);
+    return results;
+  });
+
+  /**
+   * The bulk way, tried first: the window's adds as one multi-row INSERT (one statement, so the
+   * database's checks, triggers and unique indexes still see every row, but its statement journal
+   * is kept once for the window instead of once per user), the rest one statement each, and one
+   * audit row. Any refusal throws, the whole window rolls back, and `applyEachSafely` redoes it.
+   */
+  const applyOptimistically = db.transaction((ops: readonly Operation[]): OperationResult[] => {
+    const results: OperationResult[] = new Array(ops.length);
+    const changes: AuditChange[] = [];
+    const adds: Array<Extract<Operation, { kind: 'add' }>> = [];
+    const addAt: number[] = [];
+    ops.forEach((op, index) => {
+      if (op.kind === 'add') {
+        adds.push(op);
+        addAt.push(index);
+      } else results[index] = applyRaw(op, index, (change) => changes.push(change));
+    });
+    insertAdds(adds).forEach(({ id }, i) => {
+      const op = adds[i]!;
+      results[addAt[i]!] = { status: 'ok', id };
+      changes.push(auditChange(addAt[i]!, op));
+    });
+    auditWindow(ops[0]!.customerId, changes);
+    return results;
+  });
   const applyBatch = (ops: readonly Operation[]): OperationResult[] => {
+    // All of one customer (the import plans one customer): one audit row names it.
+    if (ops.some((op) => op.customerId !== ops[0]!.customerId)) return ops.map(applySafely);
     try {
       return applyOptimistically(ops);
     } catch {

@@ -70,7 +70,7 @@ export function createCustomer(db: Db, input: NewCustomer): string {
   const adminEmail = parseEmail('Admin e-mail', input.adminEmail);
   const pkg = parsePackageArg(input.package);
   const insert = db.prepare('INSERT INTO customers (id, name, package, admin_email) VALUES (?, ?, ?, ?)');
-  const audit = db.prepare(`INSERT INTO audit (customer_id, email, op, details) VALUES (?, ?, 'add', ?)`);
+  const audit = db.prepare(`INSERT INTO audit_entries (customer_id, email, op, details) VALUES (?, ?, 'add', ?)`);
   const exists = db.prepare('SELECT 1 FROM customers WHERE id = ? COLLATE NOCASE');
   const holder = db.prepare('SELECT c.id, c.name, u.is_full_admin AS admin FROM users u JOIN customers c ON c.id = u.customer_id WHERE u.email = ? LIMIT 1');
   return db.transaction(() => {

@@ -17,7 +17,7 @@ export const ATTRIBUTE_COLUMN: Record<AttributeKey, string> = {
   callingViaWebex: 'calling_via_webex',
 };
 
-const BOOLEAN_KEYS: ReadonlySet<AttributeKey> = new Set([
+export const BOOLEAN_KEYS: ReadonlySet<AttributeKey> = new Set([
   'jabberCalling',
   'jabberTeams',
   'basicMessaging',

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open.js';
 import { PACKAGES } from '../../domain/packages.js';
+import { ATTRIBUTE_KEYS } from '../../domain/user.js';
 
 /**
  * The tables of the embedded directory. They share the SQLite file with the run journal (whose
@@ -11,7 +12,7 @@ import { PACKAGES } from '../../domain/packages.js';
  * Trigger messages start with the result code (`FULL_ADMIN_PROTECTED: ...`) so the backend can
  * map a refusal back to a row code without guessing.
  */
-export const DIRECTORY_SCHEMA_VERSION = 3;
+export const DIRECTORY_SCHEMA_VERSION = 4;
 
 const PACKAGE_LIST = PACKAGES.map((p) => `'${p}'`).join(', ');
 const NOW = `(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
@@ -208,6 +209,37 @@ END;
 `;
 
 /**
+ * Version 4: the audit trail of an import is one row per window of changes (`audit_windows`,
+ * its `changes` a JSON array of `[e-mail, op, details]`), not one row per user: an import of a
+ * million users wrote a million audit rows and their index entries. The per-change rows made
+ * one at a time (a customer's creation, a single `apply`) and every row written before version 4
+ * stay in `audit_entries`. `audit` is now a view of both, a row per user as before (a window's
+ * changes carry `window_id` and no `id` of their own), so whatever reads `audit` reads on.
+ */
+/** An add's attribute values (bulk.ts, auditChange) back as named details; a merge patch drops the nulls. */
+const ADD_ATTRIBUTES = ATTRIBUTE_KEYS.map((key, i) => `'${key}', c.value -> '$[3][${i}]'`).join(', ');
+const V4_RENAME = 'ALTER TABLE audit RENAME TO audit_entries';
+const V4 = `
+CREATE TABLE IF NOT EXISTS audit_windows (
+  id INTEGER PRIMARY KEY,
+  customer_id TEXT NOT NULL,
+  changes TEXT NOT NULL CHECK (json_valid(changes) AND json_type(changes) = 'array'),
+  at TEXT NOT NULL DEFAULT ${NOW},
+  run_id TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS audit_windows_by_customer ON audit_windows (customer_id);
+CREATE VIEW IF NOT EXISTS audit (id, window_id, customer_id, email, op, details, at, run_id) AS
+  SELECT id, NULL, customer_id, email, op, details, at, run_id FROM audit_entries
+  UNION ALL
+  SELECT NULL, w.id, w.customer_id, c.value ->> 0, c.value ->> 1,
+    CASE WHEN c.value ->> 1 = 'add' AND json_type(c.value, '$[2]') = 'text'
+      THEN json_object('package', c.value ->> 2, 'attributes', json_patch('{}', json_object(${ADD_ATTRIBUTES})))
+      ELSE c.value -> 2 END,
+    w.at, w.run_id
+  FROM audit_windows w, json_each(w.changes) c;
+`;
+
+/**
  * Creates or upgrades the directory's tables. Idempotent and cheap when the schema is current,
  * so every command (and `createSqliteBackend`) may call it after opening the file.
  */
@@ -226,6 +258,12 @@ export function migrateDirectory(db: Db): void {
     if (current < 1) db.exec(V1);
     if (current < 2) db.exec(V2);
     if (current < 3) db.exec(V3);
+    if (current < 4) {
+      // Only a table is renamed: a file whose recorded version is older than its tables (an
+      // upgrade interrupted by hand) already has the view.
+      if (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'audit'").get()) db.exec(V4_RENAME);
+      db.exec(V4);
+    }
     db.prepare('DELETE FROM directory_schema').run();
     db.prepare('INSERT INTO directory_schema (version) VALUES (?)').run(DIRECTORY_SCHEMA_VERSION);
   }).immediate();
