@@ -1,7 +1,6 @@
 import type { Delimiter } from '../csv/sniff.js';
-import type { Issue, RunRefused } from '../domain/codes.js';
-import type { Draft, ImportMode } from '../domain/row.js';
-import type { Intent } from '../domain/user.js';
+import type { RunRefused } from '../domain/codes.js';
+import type { ImportMode } from '../domain/row.js';
 import type { InputFormat } from './row-source.js';
 
 /** What the reader thread is asked to read (its workerData). */
@@ -20,19 +19,12 @@ export interface ReadRequest {
   sheet?: string;
 }
 
-/**
- * One validated row: line, e-mail as written, key (valid e-mail only), the intent (valid rows
- * only), the row's issues (null when there are none), and, for a row with errors, what could be
- * read of it (absent otherwise).
- */
-export type RowTuple = [line: number, email: string, key: string | null, intent: Intent | null, issues: Issue[] | null, draft?: Draft];
-
 /** Reader thread → main thread, in this order: opened, rows…, then end (or refused / failed at any point). */
 export type ToMain =
   | { kind: 'opened'; format: InputFormat; sheet?: string; header: string[]; columns: Array<string | null>; unknownColumns: string[]; ignoredColumns: string[];
       decoratedColumns: Array<{ name: string; column: string }>; delimiter: Delimiter; fileSize: number }
   /**
-   * A batch as two JSON texts: `rows` the RowTuples, `cells` the rows' cells in the same order
+   * A batch as two JSON texts: `rows` the rows as batch-wire.ts encodes them, `cells` the rows' cells in the same order
    * (the form the journal stores). One string crosses between threads for the price of a copy;
    * an array of objects is cloned field by field, which cost more than the validating.
    */

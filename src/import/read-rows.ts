@@ -5,7 +5,8 @@ import { MAX_RECORD_CHARS } from '../csv/read.js';
 import type { Delimiter } from '../csv/sniff.js';
 import { RunRefused } from '../domain/codes.js';
 import type { IngestedRow } from '../journal/rows.js';
-import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js';
+import { decodeBatch } from './batch-wire.js';
+import type { ReadRequest, ToMain, ToReader } from './read-protocol.js';
 import type { InputFormat } from './row-source.js';
 
 export interface ValidatedFile {
@@ -86,7 +87,7 @@ export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize' |
         if (message.kind !== 'rows') continue;
         // Acknowledged on arrival, so the reader works on the next batches while this one is planned and written.
         worker.postMessage({ kind: 'ack' } satisfies ToReader);
-        yield { rows: (JSON.parse(message.rows) as RowTuple[]).map(ingestedRow), cells: message.cells, bytesRead: message.bytesRead };
+        yield { rows: decodeBatch(message.rows), cells: message.cells, bytesRead: message.bytesRead };
       }
     } finally {
       inbox.finished = true;
@@ -104,15 +105,6 @@ export async function readValidatedRows(request: Omit<ReadRequest, 'batchSize' |
 function readerScript(): URL {
   const sibling = new URL('./read-worker.js', import.meta.url);
   return existsSync(fileURLToPath(sibling)) ? sibling : new URL('../../dist/src/import/read-worker.js', import.meta.url);
-}
-
-function ingestedRow([line, email, key, intent, issues, draft]: RowTuple): IngestedRow {
-  // Plain assignments: conditional spreads here cost as much as the JSON parse (profiled).
-  const row: IngestedRow = { line, email, issues: issues ?? [] };
-  if (key !== null) row.key = key;
-  if (intent !== null) row.intent = intent;
-  if (draft) row.draft = draft;
-  return row;
 }
 
 /** The reader's messages, queued until asked for; a refusal or a failure of the thread is thrown to the asker. */

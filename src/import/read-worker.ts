@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { RunRefused } from '../domain/codes.js';
 import { COLUMNS } from '../domain/columns.js';
 import { validateRow, type RowLayout, type RowRules } from '../domain/row.js';
-import type { ReadRequest, RowTuple, ToMain, ToReader } from './read-protocol.js';
+import { BatchEncoder } from './batch-wire.js';
+import type { ReadRequest, ToMain, ToReader } from './read-protocol.js';
 import { openRowSource } from './row-source.js';
 
 /**
@@ -45,28 +46,23 @@ async function read(): Promise<void> {
   });
   const layout: RowLayout = { index: csv.header.index, width: names.length, ignored: ignored.map((at) => ({ at, name: names[at]! })) };
   const rules: RowRules = { countries: new Map(Object.entries(request.countries ?? {})) };
-  let batch: RowTuple[] = [];
+  const batch = new BatchEncoder();
   let cells: string[][] = [];
   let chars = 0;
   const flush = async (): Promise<void> => {
-    send({ kind: 'rows', rows: JSON.stringify(batch), cells: JSON.stringify(cells), bytesRead: csv.stats.bytesRead });
-    batch = [];
+    send({ kind: 'rows', rows: batch.take(), cells: JSON.stringify(cells), bytesRead: csv.stats.bytesRead });
     cells = [];
     chars = 0;
     if (++unacknowledged >= AHEAD) await new Promise<void>((done) => (resume = done));
   };
   for await (const record of csv.records) {
-    const row = validateRow(record.cells, layout, request.mode, rules);
-    const tuple: RowTuple = [record.line, row.email, row.key ?? null, row.intent ?? null, row.issues.length > 0 ? row.issues : null];
-    // Only a row with errors carries a draft: most rows are clean.
-    if (row.draft) tuple.push(row.draft);
-    batch.push(tuple);
+    batch.add(record.line, validateRow(record.cells, layout, request.mode, rules));
     cells.push(record.cells);
     for (const cell of record.cells) chars += cell.length;
     // Bounded by lines and by size: 250 lines of 100 KB each would be 25 MB of text in one batch.
-    if (batch.length >= request.batchSize || chars >= request.batchChars) await flush();
+    if (batch.size >= request.batchSize || chars >= request.batchChars) await flush();
   }
-  if (batch.length > 0) await flush();
+  if (batch.size > 0) await flush();
   send({ kind: 'end', blankLines: csv.stats.blankLines, bytesRead: csv.stats.bytesRead, inputHash: await csv.inputHash() });
 }
 
