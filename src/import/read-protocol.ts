@@ -1,3 +1,4 @@
+import type { Cut } from '../csv/cut.js';
 import type { Delimiter } from '../csv/sniff.js';
 import type { RunRefused } from '../domain/codes.js';
 import type { ImportMode } from '../domain/row.js';
@@ -17,6 +18,13 @@ export interface ReadRequest {
   countries?: Record<string, string>;
   /** The workbook's sheet to read. */
   sheet?: string;
+  /**
+   * A CSV split across two reader threads (read-rows.ts): `first` reads from the start up to the
+   * cut, which it is sent (ToReader `cut`) and waits for only once it reads past `after`; `second`
+   * finds the cut (csv/cut.ts) at or after `target`, says where it is (ToMain `cut`), and reads
+   * from there to the end.
+   */
+  part?: { role: 'first'; after: number } | { role: 'second'; target: number; searchBytes: number };
 }
 
 /** Reader thread → main thread, in this order: opened, rows…, then end (or refused / failed at any point). */
@@ -31,8 +39,10 @@ export type ToMain =
   | { kind: 'rows'; rows: string; cells: string; bytesRead: number }
   /** `inputHash`: SHA-256 of every byte read, in the same pass (`sha256:` + hex). */
   | { kind: 'end'; blankLines: number; bytesRead: number; inputHash: string }
+  /** From the second part's reader: where the file is cut (null: nowhere; the first part's reader reads it all). */
+  | { kind: 'cut'; cut: Cut | null }
   | { kind: 'refused'; code: RunRefused['code']; message: string; line?: number; column?: string }
   | { kind: 'failed'; message: string; stack?: string };
 
 /** Main thread → reader thread: a batch was taken, the reader may run further ahead. */
-export type ToReader = { kind: 'ack' };
+export type ToReader = { kind: 'ack' } | { kind: 'cut'; byte: number | null };

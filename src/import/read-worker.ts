@@ -1,4 +1,6 @@
+import type { Hash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
+import { findCut } from '../csv/cut.js';
 import { RunRefused } from '../domain/codes.js';
 import { COLUMNS } from '../domain/columns.js';
 import { validateRow, type RowLayout, type RowRules } from '../domain/row.js';
@@ -19,8 +21,14 @@ const request = workerData as ReadRequest;
 const AHEAD = 4;
 let unacknowledged = 0;
 let resume: (() => void) | undefined;
+/** The first part's reader: the cut, once the second part's reader found it. */
+let cutKnown: ((byte: number | undefined) => void) | undefined;
+const cut = new Promise<number | undefined>((resolve) => (cutKnown = resolve));
 port.on('message', (message: ToReader) => {
-  if (message.kind !== 'ack') return;
+  if (message.kind === 'cut') {
+    cutKnown?.(message.byte ?? undefined);
+    return;
+  }
   unacknowledged--;
   resume?.();
   resume = undefined;
@@ -29,8 +37,22 @@ port.on('message', (message: ToReader) => {
 const send = (message: ToMain): void => port.postMessage(message);
 
 async function read(): Promise<void> {
+  const part = request.part;
+  let from: { byte: number; line: number; hash: Hash } | undefined;
+  if (part?.role === 'second') {
+    const scan = await findCut(request.file, part.target, part.searchBytes);
+    send({ kind: 'cut', cut: scan.cut ?? null });
+    if (!scan.cut) {
+      send({ kind: 'end', blankLines: 0, bytesRead: 0, inputHash: '' });
+      return;
+    }
+    from = { byte: scan.cut.byte, line: scan.cut.line, hash: scan.hash };
+  }
+  const stopAt = part?.role === 'first' ? { after: part.after, cut: () => cut } : undefined;
   // The row source per format (CSV or workbook): from here on every row is handled alike.
-  const csv = await openRowSource(request.file, { delimiter: request.delimiter, extraAliases: request.extraAliases, sheet: request.sheet });
+  const csv = await openRowSource(request.file, {
+    delimiter: request.delimiter, extraAliases: request.extraAliases, sheet: request.sheet, ...(stopAt ? { stopAt } : {}), ...(from ? { from } : {}),
+  });
   const { names, unknown, ignored, decorated } = csv.header;
   send({
     kind: 'opened',
