@@ -108,7 +108,16 @@ class CsvFile {
     if (this.batch.length === 0) return;
     const text = csvText(this.batch, this.delimiter);
     this.batch = [];
-    if (!this.out.write(text)) await Promise.race([once(this.out, 'drain'), once(this.out, 'close')]);
+    if (!this.out.write(text)) {
+      // The wait that loses the race is cancelled: left pending, each drain left a 'close' and an
+      // 'error' listener behind, and Node warned on stderr after ten of them (a large report).
+      const waits = new AbortController();
+      try {
+        await Promise.race([once(this.out, 'drain', { signal: waits.signal }), once(this.out, 'close', { signal: waits.signal })]);
+      } finally {
+        waits.abort();
+      }
+    }
     if (this.failure) throw this.failure;
   }
 
