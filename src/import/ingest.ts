@@ -22,7 +22,7 @@ export interface IngestOptions {
   progress: Progress;
   /** Called between batches: may throw to stop the run there (a signal), with nothing half-written. */
   checkpoint?: () => void;
-  /** A regular CSV of at least this many bytes is read by two threads (read-rows.ts SPLIT_BYTES by default; Infinity: one). */
+  /** A regular CSV of at least this many bytes is read by two threads; by default one thread reads every file. */
   splitBytes?: number;
 }
 
@@ -56,7 +56,7 @@ export interface IngestResult {
  */
 export async function ingest(rows: RunRows, options: IngestOptions): Promise<IngestResult> {
   try {
-    return await ingestOnce(rows, options, options.splitBytes);
+    return await ingestOnce(rows, options, options.splitBytes ?? Infinity);
   } catch (error) {
     if (!(error instanceof CutNotClean)) throw error;
     // The two parts did not meet cleanly (wrong quotes): what they wrote goes, and one reader reads the file.
@@ -65,9 +65,9 @@ export async function ingest(rows: RunRows, options: IngestOptions): Promise<Ing
   }
 }
 
-async function ingestOnce(rows: RunRows, options: IngestOptions, splitBytes: number | undefined): Promise<IngestResult> {
+async function ingestOnce(rows: RunRows, options: IngestOptions, splitBytes: number): Promise<IngestResult> {
   const { file: path, mode, delimiter, extraAliases, countries, sheet } = options;
-  const file = await readValidatedRows({ file: path, mode, delimiter, extraAliases, countries, sheet }, splitBytes === undefined ? {} : { splitBytes });
+  const file = await readValidatedRows({ file: path, mode, delimiter, extraAliases, countries, sheet }, { splitBytes });
   const duplicates = new DuplicateFinder();
   let count = 0;
   options.progress.start('validating', file.fileSize, 'bytes');

@@ -65,7 +65,7 @@ export interface ImportOptions {
   stop?: () => NodeJS.Signals | undefined;
   /** After a completed run that applied (not a dry run), delete this customer's and target's runs outside the policy. */
   retention?: RetentionPolicy;
-  /** A regular CSV of at least this many bytes is read by two reader threads (default 4 MiB; Infinity: always one). */
+  /** A regular CSV of at least this many bytes is read by two reader threads (read-rows.ts SPLIT_BYTES); by default one thread reads every file. */
   readerSplitBytes?: number;
 }
 

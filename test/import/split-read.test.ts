@@ -271,3 +271,23 @@ describe('an import of a split file', { timeout: 180_000 }, () => {
   }, 120_000);
 });
 
+
+describe('users validate --reader-threads 2', { timeout: 300_000 }, () => {
+  it('gives the reports one reader gives, on a file large enough to split', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const acme = acmeDirectory();
+    // About 4.5 MiB: past the size from which two threads read a file.
+    const body = Array.from({ length: 33_000 }, (_, i) => meetingsUser(i, i % 1000 === 7 ? { displayName: 'two\nlines' } : i === 30_000 ? { email: 'user5@acme.nl' } : {}));
+    const file = acme.write('users.csv', `${[HEADER, ...body].join('\n')}\n`);
+    const reports = [];
+    for (const threads of ['1', '2']) {
+      const out = join(acme.dir, `out-${threads}`);
+      const result = await runCli(['users', 'validate', file, '--customer', 'acme', '--db', acme.db, '--out', out, '--quiet', '--reader-threads', threads]);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).not.toContain('Warning');
+      reports.push({ results: readFileSync(join(out, 'results.csv'), 'utf8'), errors: readFileSync(join(out, 'errors.csv'), 'utf8') });
+    }
+    expect(reports[1]).toEqual(reports[0]);
+    expect(reports[0]!.errors).toContain('lines 7 and 30032'); // 30 values before it hold a line break
+  });
+});
