@@ -73,7 +73,7 @@ describe('settings: flag > environment > config file > default', () => {
     // A typed unknown option is still refused.
     const typo = await runCli(['runs', 'list', '--custmer', 'acme'], { cwd: acme.dir, env });
     expect(typo.code).toBe(2);
-    expect(typo.said).toContain('Unknown argument: custmer');
+    expect(typo.said).toContain('--custmer is not an option of bulkhub runs list');
   });
 
   it('a config file with an unknown key, a wrong type or broken JSON is refused, naming the file and the key', async () => {
