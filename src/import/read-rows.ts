@@ -95,9 +95,10 @@ const CUT_DEPENDENT = new Set(['UNCLOSED_QUOTE', 'EMPTY_FILE']);
  * problem, found before the header or at line 900,000, arrives as the same `RunRefused` the
  * reading code threw, with its line and column.
  *
- * A large regular CSV is read by two threads, each reading one part of it (cut.ts), and their
- * batches come as they are ready: lines in order within a part, the parts interleaved (the
- * journal keys every batch by its first line). The first part's problems come first, as they
+ * With `limits.splitBytes` (`--reader-threads 2`), a regular CSV of at least that size is read
+ * by two threads, each reading one part of it (cut.ts), and their batches come as they are
+ * ready: lines in order within a part, the parts interleaved (the journal keys every batch by
+ * its first line). The first part's problems come first, as they
  * would from one reader; a refusal of the second part counts only once the first part ended
  * cleanly at the cut. When it did not, `batches` throws CutNotClean.
  */
