@@ -38,6 +38,7 @@ export const ConfigFile = z.strictObject({
   headerMap: z.string().min(1).describe('--header-map FILE (relative to the config file)'),
   keepRuns: count.describe('after a completed import, keep this many runs of the customer and target (--keep-runs)'),
   keepDays: count.describe('after a completed import, keep the runs of the last DAYS days (--keep-days)'),
+  readerThreads: z.union([z.literal(1), z.literal(2)]).describe('threads that read a large CSV (--reader-threads)'),
 }).partial();
 
 export type ConfigSettings = z.infer<typeof ConfigFile>;

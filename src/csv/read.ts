@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse, type Options, type Parser } from 'csv-parse';
@@ -41,6 +42,13 @@ export interface OpenCsvOptions {
   maxRecordBytes?: number;
   /** Default 200. */
   maxColumns?: number;
+  /**
+   * The first part of a split file (cut.ts): the records before the cut. The cut is asked for
+   * (`cut()`: its byte offset, or undefined to read to the end) when the reading reaches `after`.
+   */
+  stopAt?: { after: number; cut: () => Promise<number | undefined> };
+  /** The second part of a split file: the records from the cut on; `hash` holds the bytes before it already. */
+  from?: { byte: number; line: number; hash: Hash };
 }
 
 export interface ReadOptions {
@@ -75,12 +83,12 @@ export async function openCsv(path: string, options: OpenCsvOptions = {}): Promi
   // Hashed as it is read: a pipe or a device gives its bytes once, and the hash must be of the bytes applied.
   const hash = createHash('sha256');
   async function* hashed(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of stream) {
+    for await (const chunk of options.stopAt ? upToCut(stream, options.stopAt) : stream) {
       hash.update(chunk as Buffer);
       yield chunk as Buffer;
     }
   }
-  const raw = await readRecords(hashed(), { ...options, fileSize }).catch((error: unknown) => {
+  const raw = await readRecords(options.from ? stream : hashed(), { ...options, fileSize }).catch((error: unknown) => {
     stream.destroy();
     throw error;
   });
@@ -92,7 +100,42 @@ export async function openCsv(path: string, options: OpenCsvOptions = {}): Promi
     raw.close();
     throw error;
   }
+  if (options.from) return secondPart(path, raw, header, options.from, options);
   return { header, delimiter: raw.delimiter, hadBom: raw.hadBom, records: raw.records, stats: raw.stats, inputHash: () => `sha256:${hash.digest('hex')}` };
+}
+
+/** The bytes of `stream` before the cut, asked for once the reading passes `stopAt.after`. */
+async function* upToCut(stream: AsyncIterable<Buffer>, stopAt: NonNullable<OpenCsvOptions['stopAt']>): AsyncGenerator<Buffer> {
+  let offset = 0;
+  let end: number | undefined = Infinity;
+  let asked = false;
+  for await (const chunk of stream) {
+    if (!asked && offset + chunk.byteLength > stopAt.after) {
+      asked = true;
+      end = (await stopAt.cut()) ?? Infinity;
+    }
+    if (offset + chunk.byteLength >= end) {
+      if (end > offset) yield chunk.subarray(0, end - offset);
+      return;
+    }
+    offset += chunk.byteLength;
+    yield chunk;
+  }
+}
+
+/** The second part of a split file: the header as read from the file's start, then the records from the cut on. */
+function secondPart(path: string, raw: RawCsv, header: HeaderMap, from: NonNullable<OpenCsvOptions['from']>, options: OpenCsvOptions): OpenedCsv {
+  raw.close();
+  const { hash } = from;
+  async function* hashed(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of createReadStream(path, { start: from.byte, highWaterMark: 64 * 1024 })) {
+      hash.update(chunk as Buffer);
+      yield chunk as Buffer;
+    }
+  }
+  const part = readRecordsFrom(hashed(), { ...from, delimiter: raw.delimiter, headerCells: raw.header.cells },
+    { maxRecordBytes: options.maxRecordBytes, fileSize: raw.stats.fileSize });
+  return { header, delimiter: raw.delimiter, hadBom: raw.hadBom, records: part.records, stats: part.stats, inputHash: () => `sha256:${hash.digest('hex')}` };
 }
 
 async function openInput(path: string): Promise<{ handle: FileHandle; fileSize: number }> {
@@ -146,50 +189,9 @@ export async function readRecords(source: AsyncIterable<Uint8Array>, options: Re
     }
   }
 
-  // Known before the header is returned too: an error in the header's chunk names its columns.
-  let headerCells: string[] | undefined;
-  /** A record as the reader returns it, or null for a line of only delimiters and spaces (a blank line, not a row). */
-  const accept = (cells: string[], line: number): CsvRecord | null => {
-    if (cells.every((cell) => cell.trim() === '')) {
-      stats.blankLines++;
-      return null;
-    }
-    const record = { line, cells: cells.map(restore) };
-    headerCells ??= record.cells;
-    return record;
-  };
-
   const text = decodeChunks(bytes(), { firstLine: 1 + lineOffset, firstByte: skip })[Symbol.asyncIterator]();
-  const splitter = new RecordSplitter(delimiter, maxRecordBytes, 1 + lineOffset);
-  let textEnded = false;
-  // From the first record the fast path cannot vouch for, csv-parse reads the rest of the file.
-  let slow: CsvParseReader | undefined =
-    options.fastPath === false ? csvParseReader({ text: '', line: 1 + lineOffset }, text, { delimiter, maxRecordBytes, stats, accept, header: () => headerCells }) : undefined;
-
-  const next = async (): Promise<CsvRecord | undefined> => {
-    for (;;) {
-      if (slow) return slow.next();
-      const step = splitter.next(textEnded);
-      if (step === 'more') {
-        const chunk = await text.next().catch((error: unknown) => Promise.reject(readFailure('The input', error)));
-        if (chunk.done === true) textEnded = true;
-        else splitter.push(chunk.value);
-      } else if (step === 'end') {
-        stats.blankLines += splitter.emptyLines;
-        return undefined;
-      } else if (step === 'unsure') {
-        stats.blankLines += splitter.emptyLines;
-        slow = csvParseReader(splitter.rest(), textEnded ? undefined : text, { delimiter, maxRecordBytes, stats, accept, header: () => headerCells });
-      } else {
-        const record = accept(step.cells, step.line);
-        if (record) return record;
-      }
-    }
-  };
-  const close = (): void => {
-    if (slow) slow.close();
-    else void text.return(undefined);
-  };
+  const reader = recordReader(text, { delimiter, maxRecordBytes, stats, firstLine: 1 + lineOffset, fastPath: options.fastPath });
+  const { next, close } = reader;
 
   const header = await next().catch((error: unknown) => {
     close();
@@ -225,6 +227,101 @@ export async function readRecords(source: AsyncIterable<Uint8Array>, options: Re
   }
 
   return { header, delimiter, hadBom: start.hadBom, records: records(), stats, close };
+}
+
+interface RecordReaderOptions {
+  delimiter: Delimiter;
+  maxRecordBytes: number;
+  stats: CsvStats;
+  /** Physical line of the first character of `text`. */
+  firstLine: number;
+  fastPath?: boolean | undefined;
+  /** The header's cells, when the text starts after it (the second part of a split file): errors name columns by them. */
+  headerCells?: string[];
+}
+
+/**
+ * Records of normalised text: the fast path (split.ts) while it can vouch for them, then
+ * csv-parse from the first record it cannot. Blank lines are counted in `stats`, not returned.
+ */
+function recordReader(text: AsyncIterator<string>, options: RecordReaderOptions): { next(): Promise<CsvRecord | undefined>; close(): void } {
+  const { delimiter, maxRecordBytes, stats } = options;
+  // Known before the header is returned too: an error in the header's chunk names its columns.
+  let headerCells: string[] | undefined = options.headerCells;
+  /** A record as the reader returns it, or null for a line of only delimiters and spaces (a blank line, not a row). */
+  const accept = (cells: string[], line: number): CsvRecord | null => {
+    if (cells.every((cell) => cell.trim() === '')) {
+      stats.blankLines++;
+      return null;
+    }
+    const record = { line, cells: cells.map(restore) };
+    headerCells ??= record.cells;
+    return record;
+  };
+  const context: CsvParseContext = { delimiter, maxRecordBytes, stats, accept, header: () => headerCells };
+  const splitter = new RecordSplitter(delimiter, maxRecordBytes, options.firstLine);
+  let textEnded = false;
+  // From the first record the fast path cannot vouch for, csv-parse reads the rest of the file.
+  let slow: CsvParseReader | undefined = options.fastPath === false ? csvParseReader({ text: '', line: options.firstLine }, text, context) : undefined;
+
+  const next = async (): Promise<CsvRecord | undefined> => {
+    for (;;) {
+      if (slow) return slow.next();
+      const step = splitter.next(textEnded);
+      if (step === 'more') {
+        const chunk = await text.next().catch((error: unknown) => Promise.reject(readFailure('The input', error)));
+        if (chunk.done === true) textEnded = true;
+        else splitter.push(chunk.value);
+      } else if (step === 'end') {
+        stats.blankLines += splitter.emptyLines;
+        return undefined;
+      } else if (step === 'unsure') {
+        stats.blankLines += splitter.emptyLines;
+        slow = csvParseReader(splitter.rest(), textEnded ? undefined : text, context);
+      } else {
+        const record = accept(step.cells, step.line);
+        if (record) return record;
+      }
+    }
+  };
+  const close = (): void => {
+    if (slow) slow.close();
+    else void text.return?.(undefined);
+  };
+  return { next, close };
+}
+
+/**
+ * The records of the second part of a split file (cut.ts): `source` gives the bytes from a
+ * record boundary on, whose first line is `from.line`; delimiter and header come from the
+ * file's start, read separately. Lines, blank lines and errors come out as a reader of the
+ * whole file gives them there.
+ */
+export function readRecordsFrom(
+  source: AsyncIterable<Uint8Array>,
+  from: { line: number; byte: number; delimiter: Delimiter; headerCells: string[] },
+  options: { maxRecordBytes?: number; fileSize?: number } = {},
+): { records: AsyncIterable<CsvRecord>; stats: CsvStats } {
+  const stats: CsvStats = { bytesRead: 0, fileSize: options.fileSize ?? 0, blankLines: 0, dataRows: 0 };
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      stats.bytesRead += chunk.byteLength;
+      yield chunk;
+    }
+  }
+  const text = decodeChunks(bytes(), { firstLine: from.line, firstByte: from.byte })[Symbol.asyncIterator]();
+  const reader = recordReader(text, { delimiter: from.delimiter, maxRecordBytes: options.maxRecordBytes ?? MAX_RECORD_CHARS, stats, firstLine: from.line, headerCells: from.headerCells });
+  async function* records(): AsyncGenerator<CsvRecord> {
+    try {
+      for (let record = await reader.next(); record !== undefined; record = await reader.next()) {
+        stats.dataRows++;
+        yield record;
+      }
+    } finally {
+      reader.close();
+    }
+  }
+  return { records: records(), stats };
 }
 
 interface CsvParseReader {

@@ -29,7 +29,7 @@ function lib(): typeof PhoneLibrary {
 /** The library's view of the same max metadata (its CommonJS entry of `max` does not export the class). */
 function newMetadata(): Metadata {
   const { Metadata: MetadataClass } = load('libphonenumber-js/core') as { Metadata: new (json: MetadataJson) => Metadata };
-  return new MetadataClass(load('libphonenumber-js/metadata.max.json') as MetadataJson);
+  return new MetadataClass(maxMetadata());
 }
 
 /** "the Netherlands (NL)": a country as the messages name it. */
@@ -91,10 +91,19 @@ export function readPhoneNumber(raw: string, region?: string): Parsed<string> {
 function validE164(compact: string): boolean {
   if (compact.length < 8 || compact.length > 16) return false;
   try {
-    return new (lib().PhoneNumber)(compact as `+${string}`).isValid();
+    // The class takes the metadata as its second argument (the `max` entry adds it to its
+    // functions only): without it every call threw, and every number took the full reading.
+    const PhoneNumberClass = lib().PhoneNumber as unknown as new (e164: string, metadata: MetadataJson) => PhoneNumber;
+    return new PhoneNumberClass(compact, maxMetadata()).isValid();
   } catch {
     return false;
   }
+}
+
+let metadataJson: MetadataJson | undefined;
+/** The library's max metadata as JSON (loaded once; the same object its `max` functions use). */
+function maxMetadata(): MetadataJson {
+  return (metadataJson ??= load('libphonenumber-js/metadata.max.json') as MetadataJson);
 }
 
 /** A value `readPhoneNumber` kept as digits because it is written without a country code. */

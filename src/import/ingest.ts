@@ -3,7 +3,7 @@ import type { ImportMode } from '../domain/row.js';
 import { DuplicateFinder } from '../journal/cross-checks.js';
 import type { IngestedRow, RunRows } from '../journal/rows.js';
 import type { Progress } from './progress.js';
-import { readValidatedRows } from './read-rows.js';
+import { CutNotClean, readValidatedRows } from './read-rows.js';
 import type { InputFormat } from './row-source.js';
 
 export interface IngestOptions {
@@ -22,6 +22,8 @@ export interface IngestOptions {
   progress: Progress;
   /** Called between batches: may throw to stop the run there (a signal), with nothing half-written. */
   checkpoint?: () => void;
+  /** A regular CSV of at least this many bytes is read by two threads; by default one thread reads every file. */
+  splitBytes?: number;
 }
 
 export interface IngestResult {
@@ -48,11 +50,24 @@ export interface IngestResult {
  * Pass one: reads the whole file, validates and plans every record and writes it to the
  * journal, before anything is applied. A file-level problem (bad bytes at line 900,000, an
  * unclosed quote) stops the run here, with nothing changed. The reading and validating happen
- * on a second thread (read-rows.ts) while this one plans and writes; memory holds a few batches.
+ * on other threads (read-rows.ts) while this one plans and writes; memory holds a few batches.
+ * A large file is read by two threads at once, their batches written as they come (the journal
+ * keys each by its first line, and the cross-row checks do not depend on the order).
  */
 export async function ingest(rows: RunRows, options: IngestOptions): Promise<IngestResult> {
+  try {
+    return await ingestOnce(rows, options, options.splitBytes ?? Infinity);
+  } catch (error) {
+    if (!(error instanceof CutNotClean)) throw error;
+    // The two parts did not meet cleanly (wrong quotes): what they wrote goes, and one reader reads the file.
+    rows.clear();
+    return ingestOnce(rows, options, Infinity);
+  }
+}
+
+async function ingestOnce(rows: RunRows, options: IngestOptions, splitBytes: number): Promise<IngestResult> {
   const { file: path, mode, delimiter, extraAliases, countries, sheet } = options;
-  const file = await readValidatedRows({ file: path, mode, delimiter, extraAliases, countries, sheet });
+  const file = await readValidatedRows({ file: path, mode, delimiter, extraAliases, countries, sheet }, { splitBytes });
   const duplicates = new DuplicateFinder();
   let count = 0;
   options.progress.start('validating', file.fileSize, 'bytes');

@@ -43,8 +43,13 @@ export function settleInputHash(db: Db, run: RunRecord, readHash: string, file: 
     db.prepare('UPDATE journal_runs SET input_hash = ? WHERE id = ?').run(readHash, run.id);
     run.inputHash = readHash;
   } else if (run.inputHash !== readHash) {
-    throw new RunRefused('INPUT_CHANGED', `${file} changed while it was being read (its content is not what it was when the run started); nothing was applied. Run the import again.`);
+    throw inputChanged(file);
   }
+}
+
+/** The file's bytes differ from what the run started with, or between the two reader threads: nothing is applied. */
+export function inputChanged(file: string): RunRefused {
+  return new RunRefused('INPUT_CHANGED', `${file} changed while it was being read (its content is not what it was when the run started); nothing was applied. Run the import again.`);
 }
 
 /** The hash of a run whose input is read once (a pipe): filled in when ingest has read it. */

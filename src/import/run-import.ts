@@ -65,6 +65,8 @@ export interface ImportOptions {
   stop?: () => NodeJS.Signals | undefined;
   /** After a completed run that applied (not a dry run), delete this customer's and target's runs outside the policy. */
   retention?: RetentionPolicy;
+  /** A regular CSV of at least this many bytes is read by two reader threads (read-rows.ts SPLIT_BYTES); by default one thread reads every file. */
+  readerSplitBytes?: number;
 }
 
 export interface ImportResult {
@@ -128,6 +130,7 @@ async function importLocked(options: ImportOptions, file: string, input: ReturnT
         const { delimiter, headerMap, sheet } = { delimiter: options.delimiter, headerMap: options.extraAliases, sheet: options.sheet, ...run.options };
         const read = await ingest(rows, {
           file, mode: run.mode, keepIntent: !run.dryRun, plan, progress, checkpoint: () => checkpoint('reading the file'), countries: customer.locationCountries,
+          ...(options.readerSplitBytes === undefined ? {} : { splitBytes: options.readerSplitBytes }),
           ...(delimiter ? { delimiter } : {}), ...(headerMap ? { extraAliases: headerMap } : {}), ...(sheet ? { sheet } : {}),
         });
         settleInputHash(db, run, read.inputHash, file);

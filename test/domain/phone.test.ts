@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import type * as PhoneLibrary from 'libphonenumber-js/max';
+import { describe, expect, it, vi } from 'vitest';
 import { countryOfNumber, isPending, readPhoneNumber } from '../../src/domain/phone.js';
 
 const value = (raw: string, region?: string): string => {
@@ -102,5 +104,56 @@ describe('countryOfNumber', () => {
     expect(countryOfNumber('+16135550123', 'US')).toBe('CA');
     expect(countryOfNumber('+12405551212', 'US')).toBe('US');
     expect(countryOfNumber('+80012345678')).toBeUndefined();
+  });
+});
+
+describe('readPhoneNumber: numbers already in E.164', () => {
+  const load = createRequire(import.meta.url);
+  const library = load('libphonenumber-js/max') as typeof PhoneLibrary;
+
+  it('are read without parsing text (the fast path is taken)', () => {
+    const parse = vi.spyOn(library, 'parsePhoneNumberWithError');
+    try {
+      expect(value('+31201234567')).toBe('+31201234567');
+      expect(value('+12405551212', 'NL')).toBe('+12405551212');
+      expect(parse).not.toHaveBeenCalled();
+      // A trunk 0 after the country code is no valid E.164 number: it takes the full reading.
+      expect(value('+310201234567')).toBe('+31201234567');
+      expect(parse).toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('read as the full reading reads them: every country, example numbers and random digits', () => {
+    const examples = load('libphonenumber-js/examples.mobile.json') as Record<string, string>;
+    const codes = new Set(Object.keys(examples).map((country) => library.getCountryCallingCode(country as PhoneLibrary.CountryCode)));
+    let seed = 14;
+    const random = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const candidates: string[] = [];
+    for (const [country, national] of Object.entries(examples)) candidates.push(`+${library.getCountryCallingCode(country as PhoneLibrary.CountryCode)}${national}`);
+    for (const code of codes) {
+      for (let i = 0; i < 60; i++) {
+        const length = 4 + Math.floor(random() * 10);
+        candidates.push(`+${code}${Array.from({ length }, () => Math.floor(random() * 10)).join('')}`);
+      }
+    }
+    let valid = 0;
+    for (const e164 of candidates) {
+      const full = (() => {
+        try {
+          const number = library.parsePhoneNumberWithError(e164, { extract: false });
+          return number.isPossible() && number.isValid() ? number.number : undefined;
+        } catch {
+          return undefined;
+        }
+      })();
+      const read = readPhoneNumber(e164);
+      if (full !== undefined) {
+        valid++;
+        expect(read).toEqual({ ok: true, value: full });
+      } else expect(read.ok).toBe(false);
+    }
+    expect(valid).toBeGreaterThan(300);
   });
 });
