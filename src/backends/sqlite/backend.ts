@@ -7,6 +7,7 @@ import { refusalFor, userNotFound } from './refusals.js';
 import { attributeCells, definedAttributes, rowToUser, type UserRow } from './rows.js';
 import { auditChange, bulkAdds, storedUsers, type AuditChange } from './bulk.js';
 
+import { LOOK_UP_SQL } from './look-ups.js';
 import { migrateDirectory } from './schema.js';
 
 export const BACKEND_NAME = 'sqlite';
@@ -42,13 +43,10 @@ export function createSqliteBackend(db: Db, options: SqliteBackendOptions = {}):
     return statement;
   };
   const selectUser = db.prepare('SELECT * FROM users WHERE id = ? AND customer_id = ?');
-  // CROSS JOIN keeps the wanted values outside, so each is one seek in the index named.
-  const inOtherCustomers = db.prepare(`SELECT u.email, c.name, c.id FROM json_each(?) w
-    CROSS JOIN users u ON u.email = w.value AND u.customer_id <> ? JOIN customers c ON c.id = u.customer_id ORDER BY c.id`); // users_by_email
-  const phoneHolders = db.prepare(`SELECT u.email, u.phone_number FROM json_each(?) w
-    CROSS JOIN users u ON u.customer_id = ? AND u.phone_number = w.value`).raw(true); // users_phone_number_in_customer
-  const extensionHolders = db.prepare(`SELECT u.email, w.value ->> 0, w.value ->> 1 FROM json_each(?) w
-    CROSS JOIN users u ON u.customer_id = ? AND ifnull(u.location, '') = (w.value ->> 0) COLLATE NOCASE AND u.extension = (w.value ->> 1)`).raw(true); // users_extension_in_location
+  // One index seek per wanted value (look-ups.ts says why the joins are CROSS JOINs).
+  const inOtherCustomers = db.prepare(LOOK_UP_SQL.otherCustomers);
+  const phoneHolders = db.prepare(LOOK_UP_SQL.phoneHolders).raw(true);
+  const extensionHolders = db.prepare(LOOK_UP_SQL.extensionHolders).raw(true);
   const deleteUser = db.prepare('DELETE FROM users WHERE id = ? AND customer_id = ? RETURNING *');
   const insertAudit = db.prepare('INSERT INTO audit_entries (customer_id, email, op, details, run_id) VALUES (?, ?, ?, ?, ?)');
 

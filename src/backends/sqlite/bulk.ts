@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/open.js';
 import { ATTRIBUTE_KEYS, type DirectoryUser, type Operation } from '../../domain/user.js';
 import { ATTRIBUTE_COLUMN, BOOLEAN_KEYS } from './rows.js';
+import { LOOK_UP_SQL, STORED_COLUMNS } from './look-ups.js';
 
 /**
  * The directory's set-wise statements: a window's new users in one INSERT, a window's users looked
@@ -67,8 +68,6 @@ function pushAddValues(values: Array<string | number | null>, op: Add): void {
   }
 }
 
-/** The columns a look-up reads, in this order: id, e-mail, package, full admin, then ATTRIBUTE_KEYS. */
-const STORED_COLUMNS = ['id', 'email', 'package', 'is_full_admin', ...ATTRIBUTE_KEYS.map((key) => ATTRIBUTE_COLUMN[key])];
 const FIRST_ATTRIBUTE = 4;
 const IS_BOOLEAN = ATTRIBUTE_KEYS.map((key) => BOOLEAN_KEYS.has(key));
 
@@ -78,9 +77,7 @@ const IS_BOOLEAN = ATTRIBUTE_KEYS.map((key) => BOOLEAN_KEYS.has(key));
  * come back as arrays (no object per row with a property per column) and become users directly.
  */
 export function storedUsers(db: Db): (customerId: string, emails: readonly string[]) => Map<string, DirectoryUser> {
-  // CROSS JOIN keeps the e-mails outside: SQLite would otherwise scan the customer's users.
-  const select = db.prepare(`SELECT ${STORED_COLUMNS.map((c) => `u.${c}`).join(', ')} FROM json_each(?) w
-    CROSS JOIN users u ON u.customer_id = ? AND u.email = w.value`).raw(true);
+  const select = db.prepare(LOOK_UP_SQL.storedUsers).raw(true);
   return (customerId, emails) => {
     const found = new Map<string, DirectoryUser>();
     if (emails.length === 0) return found;
