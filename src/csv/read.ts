@@ -441,15 +441,24 @@ function describeParseError(error: CsvError, context: ParseErrorContext): RunRef
         { line, column },
       );
     case 'CSV_MAX_RECORD_SIZE':
+      // Only a record inside a quoted value runs on past its line: blame a quote only when one is open.
       return new RunRefused(
         'RECORD_TOO_LARGE',
-        `The record that starts on line ${recordStart} grows past ${context.maxRecordBytes} characters (by line ${line}). ` +
-          `This usually means a quote on line ${recordStart} is never closed; check the quotes there.`,
+        insideQuotes(context.parser)
+          ? `The record that starts on line ${recordStart} grows past ${context.maxRecordBytes} characters (by line ${line}). ` +
+              `This usually means a quote on line ${recordStart} is never closed; check the quotes there.`
+          : `Line ${recordStart} is longer than ${context.maxRecordBytes} characters, more than a user's row can hold. ` +
+              'Check that the file is the users CSV, and that its lines end with line breaks.',
         { line: recordStart },
       );
     default: // not expected with our options (no columns, no trimming, ragged rows allowed)
       return new RunRefused('INVALID_QUOTE', `Line ${line}: the CSV cannot be read (${error.message}).`, { line });
   }
+}
+
+/** Whether csv-parse is inside a quoted value (`state.quoting`, untyped, internal; false when unknown). */
+function insideQuotes(parser: Parser): boolean {
+  return (parser as unknown as { state?: { quoting?: unknown } }).state?.quoting === true;
 }
 
 /** csv-parse keeps the finished fields of the record being parsed in `state.record` (untyped, internal). */

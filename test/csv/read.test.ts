@@ -245,7 +245,14 @@ describe('openCsv: file-level refusals name what, where and what to do', () => {
 
   it('RECORD_TOO_LARGE for a runaway record, at the line where it starts', async () => {
     const runaway = `${HEADER}\nanna@x.nl,Anna,Smit\nbob@x.nl,"Bob,Bos\n${'carl@x.nl,Carl,Visser\n'.repeat(50)}`;
-    await refused(runaway, { maxRecordBytes: 200 }).toMatchObject({ code: 'RECORD_TOO_LARGE', line: 3, message: expect.stringContaining('line 3') });
+    await refused(runaway, { maxRecordBytes: 200 }).toMatchObject({ code: 'RECORD_TOO_LARGE', line: 3, message: expect.stringContaining('a quote on line 3 is never closed') });
+  });
+
+  it('RECORD_TOO_LARGE for one long line without a quote says so, and blames no quote', async () => {
+    const long = `${HEADER}\nanna@x.nl,Anna,Smit\nbob@x.nl,${'A'.repeat(500)},Bos\n`;
+    const refusal = refused(long, { maxRecordBytes: 200 });
+    await refusal.toMatchObject({ code: 'RECORD_TOO_LARGE', line: 3, message: expect.stringMatching(/^Line 3 is longer than 200 characters/) });
+    await refused(long, { maxRecordBytes: 200 }).toMatchObject({ message: expect.not.stringContaining('quote') });
   });
 
   it('TOO_MANY_COLUMNS above the limit', async () => {
