@@ -43,7 +43,7 @@ export async function openUsersSheet(
         { line },
       );
     }
-    header = mapHeaderOnLine(cells.map(restore), line, options.extraAliases);
+    header = onSheet(opened, () => mapHeaderOnLine(cells.map(restore), line, options.extraAliases));
     stats.blankLines += line - 1;
     previous = line;
   } catch (error) {
@@ -71,4 +71,24 @@ export async function openUsersSheet(
   }
 
   return { header, sheet: opened.sheet, records: records(), stats };
+}
+
+/**
+ * A header refusal of a workbook names the sheet it read and the workbook's other sheets: the users
+ * are often on a sheet after a cover or notes sheet, and `--sheet NAME` is the fix.
+ */
+function onSheet<T>(opened: { sheet: string; sheets: string[] }, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof RunRefused)) throw error;
+    const others = opened.sheets.filter((name) => name !== opened.sheet);
+    const hint = others.length === 0
+      ? ` (read from the sheet "${opened.sheet}", the workbook's only sheet)`
+      : ` (read from the sheet "${opened.sheet}"; the workbook's other sheets: ${others.map((name) => JSON.stringify(name)).join(', ')}; choose one with --sheet NAME)`;
+    const where: { line?: number; column?: string } = {};
+    if (error.line !== undefined) where.line = error.line;
+    if (error.column !== undefined) where.column = error.column;
+    throw new RunRefused(error.code, error.message.replace(/\.?$/, `${hint}.`), where);
+  }
 }

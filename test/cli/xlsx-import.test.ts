@@ -105,6 +105,12 @@ describe('users import of an Excel workbook', () => {
     const csvNamedXlsx = acme.write('users-csv.xlsx', `${HEADER.join(',')}\nanna@acme.nl,,,,,,,acme.webex.com,FALSE,TRUE,FALSE,FALSE,FALSE,FALSE,TRUE,,,\n`);
     expect((await runCli(importArgs(csvNamedXlsx, acme.db, join(acme.dir, 'b'), '--dry-run'))).code).toBe(0);
 
+    // Without --sheet the first sheet is read: a cover sheet's refusal names it and the others.
+    const cover = await runCli(importArgs(book, acme.db, join(acme.dir, 'g')));
+    expect(cover.code).toBe(2);
+    expect(cover.said).toContain('MISSING_EMAIL_COLUMN');
+    expect(cover.said).toContain('(read from the sheet "Notes"; the workbook\'s other sheets: "Gebruikers"; choose one with --sheet NAME).');
+
     const noSheet = await runCli(importArgs(book, acme.db, join(acme.dir, 'c'), '--sheet', 'Users'));
     expect(noSheet.code).toBe(2);
     expect(noSheet.said).toContain('SHEET_NOT_FOUND: The workbook has no sheet "Users". Its sheets: "Notes", "Gebruikers".');
