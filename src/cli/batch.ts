@@ -206,12 +206,13 @@ function combine(argv: BatchArgs, entries: EntryOutcome[]): BatchSummary {
 function describe(summary: BatchSummary): string {
   const t = summary.totals;
   const lines = [
-    `Batch ${summary.manifest}: ${t.entries} customers, ${t.completed} completed, ${t.refused} refused, ${t.failed} failed (exit ${summary.exitCode})`,
+    `Batch ${summary.manifest}: ${t.entries} ${t.entries === 1 ? 'customer' : 'customers'}, ${t.completed} completed, ${t.refused} refused, ${t.failed} failed (exit ${summary.exitCode})`,
     `  ${t.rows} rows: ${t.added} added, ${t.modified} modified, ${t.removed} removed, ${t.unchanged} unchanged, ${t.warnings} warnings, ${t.errors} errors`,
     ...summary.entries.map((e) => {
       const what = e.counts ? `${e.counts.rows} rows, ${e.counts.errors} errors` : '';
       const why = e.refusal ? ` ${e.refusal.code}: ${e.refusal.message}` : '';
-      return `  ${String(e.exitCode).padEnd(2)} ${e.customer.padEnd(16)} ${e.outcome.padEnd(12)} ${what}${why}${e.reports ? `  reports: ${e.reports}` : ''}`;
+      // "exit N" spelled out: a bare number read like the entry's position in the manifest.
+      return `  ${e.customer.padEnd(16)} ${e.outcome.padEnd(12)} exit ${String(e.exitCode).padEnd(3)} ${what}${why}${e.reports ? `  reports: ${e.reports}` : ''}`;
     }),
     `Database: ${summary.database}`,
   ];

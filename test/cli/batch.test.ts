@@ -65,7 +65,8 @@ describe('bulkhub batch on the embedded directory', () => {
     expect(drySummary.totals).toMatchObject({ added: 0, unchanged: 3 });
     const text = await runCli(['batch', dryManifest, '--db', acme.db, '--dry-run'], { cwd: tempDir() });
     expect(text.stdout).toMatch(/^Batch .*nightly\.json: 3 customers, 2 completed, 0 refused, 1 failed \(exit 2\)/);
-    expect(text.stdout).toMatch(/\n {2}2 {2}nobody +failed +CUSTOMER_NOT_FOUND: /);
+    expect(text.stdout).toMatch(/\n {2}nobody +failed +exit 2 +CUSTOMER_NOT_FOUND: /);
+    expect(text.stdout).toMatch(/\n {2}acme +completed +exit 0 +2 rows, 0 errors/);
   });
 
   it('refuses a manifest that is not valid before importing anything, naming the place', async () => {
